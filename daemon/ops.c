@@ -1,1 +1,83 @@
-/* placeholder */
+/* Requests to handlers: token check, op table, role check. */
+#include "daemon/ops.h"
+
+#include <string.h>
+
+#include "daemon/auth.h"
+#include "daemon/log.h"
+
+struct ops_def {
+	const char	*name;
+	unsigned	 roles;		/* AUTH_R bits */
+	void		(*fn)(struct daemon *, struct srv_req *);
+};
+
+/* PROTOCOL.md's table; "G own" ops let GPs in, the handler checks. */
+static const struct ops_def ops_table[] = {
+	{ "sys.ping",	AUTH_ANY, ops_sys_ping },
+	{ "sys.status",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) |
+	    AUTH_R(SECRETARIAT), ops_sys_status },
+	{ "sys.reload",	AUTH_R(ADMIN), ops_sys_reload },
+	{ "gp.list",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) |
+	    AUTH_R(SECRETARIAT) | AUTH_R(NURSE), ops_gp_list },
+};
+
+static const struct ops_def *
+ops_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(ops_table) / sizeof(ops_table[0]); i++)
+		if (strcmp(ops_table[i].name, name) == 0)
+			return &ops_table[i];
+	return NULL;
+}
+
+void
+ops_dispatch(void *arg, struct srv_req *r)
+{
+	struct daemon *d = arg;
+	const struct cfg *c = d->cfg;
+	const struct cfg_principal *p;
+	const struct ops_def *op;
+	ssize_t who;
+
+	/* Who first: an unauthenticated peer learns nothing of the ops. */
+	if (r->req.token == NULL) {
+		srv_reply_err(r, PROTO_EUNAUTH, "token: required");
+		return;
+	}
+	who = auth_find(c, r->req.token, strlen(r->req.token));
+	if (who < 0) {
+		log_warning("auth", "req=%s op=%.64s: unknown token", r->rid,
+		    r->req.op);
+		srv_reply_err(r, PROTO_EUNAUTH, "unknown token");
+		return;
+	}
+	p = &c->principals[who];
+	r->is_authed = true;
+	r->role = p->role;
+	snprintf(r->who, sizeof(r->who), "%s", p->name);
+	if (p->role == CFG_ROLE_GP)
+		snprintf(r->gp, sizeof(r->gp), "%s", c->gps[p->gp].id);
+
+	op = ops_find(r->req.op);
+	if (op == NULL) {
+		srv_reply_err(r, PROTO_EUNKNOWNOP, "no op \"%.64s\"",
+		    r->req.op);
+		return;
+	}
+	if (!auth_role_allowed(p->role, op->roles)) {
+		srv_reply_err(r, PROTO_EFORBIDDEN, "role %s may not call %s",
+		    cfg_role_name(p->role), op->name);
+		return;
+	}
+	op->fn(d, r);
+}
+
+void
+ops_add_time(const struct daemon *d, cJSON *obj, const char *key,
+    int64_t utc)
+{
+	char buf[RFC3339_MAX];
+
+	cJSON_AddStringToObject(obj, key, daemon_time(d, utc, buf));
+}

@@ -1,1 +1,559 @@
-/* placeholder */
+/* The SQLite store: migrations, a writer thread with group commit, reads. */
+#include "daemon/store.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/log.h"
+
+/*
+ * Schema steps, applied in order above PRAGMA user_version. A shipped step
+ * is never edited, only followed by a new one.
+ */
+static const char *const store_migrations[] = {
+	/* 1: the audit trail, append-only by construction. */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at_utc INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  what TEXT NOT NULL,"
+	"  ref TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX audit_at ON audit(at_utc);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+};
+#define STORE_SCHEMA \
+	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+/* The writer's statements; SQL text constant, values always bound. */
+static const char *const store_sql[ST_COUNT] = {
+	[ST_AUDIT_ADD] = "INSERT INTO audit(at_utc, who, what, ref)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+};
+
+static const char *const store_errs[STORE_ERR_COUNT] = {
+#define X(code, msg) [code] = msg,
+	STORE_ERRORS(X)
+#undef X
+};
+
+struct store_job {
+	store_write_fn		 fn;
+	store_done_fn		 done;
+	void			*arg;
+	int			 err;	/* -1 while undecided */
+	struct store_job	*next;
+};
+
+struct store {
+	uv_loop_t		*loop;
+	uv_async_t		 async;		/* "completions are ready" */
+	uv_thread_t		 thread;
+	uv_mutex_t		 mu;
+	uv_cond_t		 cv;
+	/* Under mu: */
+	struct store_job	*queue, **queue_tail;	/* waiting for writer */
+	struct store_job	*done, **done_tail;	/* waiting for loop */
+	bool			 stopping;
+	/* Loop thread only: */
+	bool			 closing;
+	unsigned		 pending;
+	sqlite3			*rdb;
+	int			 schema;
+	/* Writer thread only (after open): */
+	sqlite3			*wdb;
+	sqlite3_stmt		*stmts[ST_COUNT];
+};
+
+const char *
+store_strerror(int err)
+{
+	if (err < 0 || err >= STORE_ERR_COUNT)
+		err = STORE_EOTHER;
+	return store_errs[err];
+}
+
+int
+store_err_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_EBUSY;
+	case SQLITE_FULL:
+		return STORE_EFULL;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return STORE_EIO;
+	case SQLITE_CONSTRAINT:
+		return STORE_ECONSTRAINT;
+	case SQLITE_NOMEM:
+		return STORE_ENOMEM;
+	default:
+		return STORE_EOTHER;
+	}
+}
+
+int
+store_exec(sqlite3_stmt *st)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return store_err_of(rc);
+}
+
+/* Run SQL text without results; fills why on failure. */
+static int
+store_run(sqlite3 *db, const char *sql, char *why, size_t whylen)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK && why != NULL)
+		snprintf(why, whylen, "%s", msg != NULL ? msg :
+		    sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	return rc;
+}
+
+static int
+store_pragma_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Apply the migrations above user_version in one transaction. */
+static int
+store_migrate(sqlite3 *db, int *schema, char *why, size_t whylen)
+{
+	char sql[64];
+	int64_t v = 0;
+	int rc;
+
+	rc = store_run(db, "BEGIN IMMEDIATE", why, whylen);
+	if (rc != SQLITE_OK)
+		return store_err_of(rc);
+	rc = store_pragma_int(db, "PRAGMA user_version", &v);
+	if (rc != SQLITE_OK) {
+		snprintf(why, whylen, "user_version: %s", sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (v > STORE_SCHEMA) {
+		snprintf(why, whylen, "schema version %lld is newer than this "
+		    "snpd's %d: upgrade snpd", (long long)v, STORE_SCHEMA);
+		store_run(db, "ROLLBACK", NULL, 0);
+		return STORE_ENEWER;
+	}
+	for (int64_t step = v; step < STORE_SCHEMA; step++) {
+		rc = store_run(db, store_migrations[step], why, whylen);
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_SCHEMA);
+	if ((rc = store_run(db, sql, why, whylen)) != SQLITE_OK ||
+	    (rc = store_run(db, "COMMIT", why, whylen)) != SQLITE_OK)
+		goto fail;
+	if (v < STORE_SCHEMA)
+		log_notice("store", "schema migrated from version %lld to %d",
+		    (long long)v, STORE_SCHEMA);
+	*schema = STORE_SCHEMA;
+	return STORE_OK;
+fail:
+	store_run(db, "ROLLBACK", NULL, 0);
+	return store_err_of(rc);
+}
+
+static int
+store_open_writer(struct store *s, const struct store_opts *o, char *why,
+    size_t whylen)
+{
+	char sql[64];
+	const unsigned char *mode;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_open_v2(o->path, &s->wdb, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXRESCODE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(why, whylen, "%s: %s", o->path, s->wdb != NULL ?
+		    sqlite3_errmsg(s->wdb) : sqlite3_errstr(rc));
+		return store_err_of(rc);
+	}
+	sqlite3_busy_timeout(s->wdb, o->busy_timeout_ms > 0 ?
+	    o->busy_timeout_ms : 5000);
+
+	/* journal_mode answers the mode it got: anything but wal is wrong. */
+	rc = sqlite3_prepare_v2(s->wdb, "PRAGMA journal_mode=WAL", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		mode = sqlite3_column_text(st, 0);
+		if (mode == NULL || strcmp((const char *)mode, "wal") != 0)
+			rc = SQLITE_ERROR;
+	} else if (rc == SQLITE_OK)
+		rc = sqlite3_errcode(s->wdb);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK) {
+		snprintf(why, whylen, "%s: cannot use WAL journal mode: %s",
+		    o->path, sqlite3_errmsg(s->wdb));
+		return store_err_of(rc) == STORE_OK ? STORE_EOTHER :
+		    store_err_of(rc);
+	}
+	/* WAL with NORMAL may lose the last commits on power loss. */
+	if ((rc = store_run(s->wdb, "PRAGMA synchronous=FULL", why,
+	    whylen)) != SQLITE_OK ||
+	    (rc = store_run(s->wdb, "PRAGMA foreign_keys=ON", why,
+	    whylen)) != SQLITE_OK)
+		return store_err_of(rc);
+	if (o->max_pages > 0) {
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%u",
+		    o->max_pages);
+		if ((rc = store_run(s->wdb, sql, why, whylen)) != SQLITE_OK)
+			return store_err_of(rc);
+	}
+	rc = store_migrate(s->wdb, &s->schema, why, whylen);
+	if (rc != STORE_OK)
+		return rc;
+	for (int i = 0; i < ST_COUNT; i++) {
+		rc = sqlite3_prepare_v3(s->wdb, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmts[i], NULL);
+		if (rc != SQLITE_OK) {
+			snprintf(why, whylen, "statement %d: %s", i,
+			    sqlite3_errmsg(s->wdb));
+			return STORE_EOTHER;
+		}
+	}
+	return STORE_OK;
+}
+
+static int
+store_open_reader(struct store *s, const struct store_opts *o, char *why,
+    size_t whylen)
+{
+	int rc;
+
+	rc = sqlite3_open_v2(o->path, &s->rdb, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_EXRESCODE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(why, whylen, "%s (read): %s", o->path,
+		    s->rdb != NULL ? sqlite3_errmsg(s->rdb) :
+		    sqlite3_errstr(rc));
+		return store_err_of(rc);
+	}
+	sqlite3_busy_timeout(s->rdb, 1000);
+	return STORE_OK;
+}
+
+/*
+ * Commit one group of writes. Each job runs in its own savepoint so that a
+ * failing job takes back only its changes. SQLite may roll back the whole
+ * transaction on its own (SQLITE_FULL, IOERR, BUSY, NOMEM): the jobs that
+ * had succeeded are then run again in a new transaction, without the one
+ * that failed; each round decides at least one job, so this ends.
+ */
+static void
+store_commit_group(struct store *s, struct store_job *group)
+{
+	struct store_tx tx = { s->wdb, s->stmts };
+	struct store_job *j;
+	int rc, err;
+
+	for (j = group; j != NULL; j = j->next)
+		j->err = -1;
+again:
+	rc = store_run(s->wdb, "BEGIN IMMEDIATE", NULL, 0);
+	if (rc != SQLITE_OK)
+		goto fail_all;
+	for (j = group; j != NULL; j = j->next) {
+		if (j->err != -1)
+			continue;
+		if ((rc = store_run(s->wdb, "SAVEPOINT job", NULL, 0)) !=
+		    SQLITE_OK)
+			goto fail_tx;
+		err = j->fn(&tx, j->arg);
+		if (err == STORE_OK) {
+			store_run(s->wdb, "RELEASE job", NULL, 0);
+			continue;
+		}
+		j->err = err;
+		if (sqlite3_get_autocommit(s->wdb))
+			goto again;	/* SQLite rolled everything back */
+		store_run(s->wdb, "ROLLBACK TO job", NULL, 0);
+		store_run(s->wdb, "RELEASE job", NULL, 0);
+	}
+	rc = store_run(s->wdb, "COMMIT", NULL, 0);
+	if (rc != SQLITE_OK)
+		goto fail_tx;
+	for (j = group; j != NULL; j = j->next)
+		if (j->err == -1)
+			j->err = STORE_OK;
+	return;
+fail_tx:
+	if (!sqlite3_get_autocommit(s->wdb))
+		store_run(s->wdb, "ROLLBACK", NULL, 0);
+fail_all:
+	log_err("store", "commit: %s", sqlite3_errstr(rc));
+	for (j = group; j != NULL; j = j->next)
+		if (j->err == -1)
+			j->err = store_err_of(rc) == STORE_OK ? STORE_EOTHER :
+			    store_err_of(rc);
+}
+
+static void
+store_writer_main(void *arg)
+{
+	struct store *s = arg;
+	struct store_job *group;
+
+	for (;;) {
+		uv_mutex_lock(&s->mu);
+		while (s->queue == NULL && !s->stopping)
+			uv_cond_wait(&s->cv, &s->mu);
+		group = s->queue;
+		s->queue = NULL;
+		s->queue_tail = &s->queue;
+		uv_mutex_unlock(&s->mu);
+		if (group == NULL)
+			return;		/* stopping, and nothing left */
+
+		/* Everything queued meanwhile shares this one fsync. */
+		store_commit_group(s, group);
+
+		uv_mutex_lock(&s->mu);
+		*s->done_tail = group;
+		while (group->next != NULL)
+			group = group->next;
+		s->done_tail = &group->next;
+		uv_mutex_unlock(&s->mu);
+		uv_async_send(&s->async);
+	}
+}
+
+/* Loop thread: run the completions of committed groups. */
+static void
+store_deliver(uv_async_t *h)
+{
+	struct store *s = h->data;
+	struct store_job *j, *next;
+
+	uv_mutex_lock(&s->mu);
+	j = s->done;
+	s->done = NULL;
+	s->done_tail = &s->done;
+	uv_mutex_unlock(&s->mu);
+	for (; j != NULL; j = next) {
+		next = j->next;
+		s->pending--;
+		if (j->done != NULL)
+			j->done(j->arg, j->err);
+		free(j);
+	}
+}
+
+static void
+store_free(struct store *s)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->stmts[i]);
+	if (s->rdb != NULL && sqlite3_close(s->rdb) != SQLITE_OK)
+		log_err("store", "close: a read statement was not finalized");
+	/* The writer closes last: its close checkpoints the WAL. */
+	if (s->wdb != NULL && sqlite3_close(s->wdb) != SQLITE_OK)
+		log_err("store", "close: a statement was not finalized");
+	uv_cond_destroy(&s->cv);
+	uv_mutex_destroy(&s->mu);
+	free(s);
+}
+
+static void
+store_async_closed(uv_handle_t *h)
+{
+	store_free(h->data);
+}
+
+int
+store_open(uv_loop_t *loop, const struct store_opts *opts,
+    struct store **out, char *why, size_t whylen)
+{
+	struct store *s;
+	int err;
+
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return STORE_ENOMEM;
+	s->loop = loop;
+	s->queue_tail = &s->queue;
+	s->done_tail = &s->done;
+	if (uv_mutex_init(&s->mu) != 0) {
+		free(s);
+		return STORE_ENOMEM;
+	}
+	if (uv_cond_init(&s->cv) != 0) {
+		uv_mutex_destroy(&s->mu);
+		free(s);
+		return STORE_ENOMEM;
+	}
+	if ((err = store_open_writer(s, opts, why, whylen)) != STORE_OK ||
+	    (err = store_open_reader(s, opts, why, whylen)) != STORE_OK)
+		goto fail;
+	if (uv_async_init(loop, &s->async, store_deliver) != 0) {
+		err = STORE_EOTHER;
+		snprintf(why, whylen, "uv_async_init failed");
+		goto fail;
+	}
+	s->async.data = s;
+	if (uv_thread_create(&s->thread, store_writer_main, s) != 0) {
+		snprintf(why, whylen, "cannot start the writer thread");
+		/* The handle's memory must outlive its close: freed there. */
+		uv_close((uv_handle_t *)&s->async, store_async_closed);
+		return STORE_EOTHER;
+	}
+	*out = s;
+	return STORE_OK;
+fail:
+	store_free(s);
+	return err;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL || s->closing)
+		return;
+	s->closing = true;
+	uv_mutex_lock(&s->mu);
+	s->stopping = true;
+	uv_cond_signal(&s->cv);
+	uv_mutex_unlock(&s->mu);
+	uv_thread_join(&s->thread);
+	store_deliver(&s->async);	/* the last group's completions */
+	uv_close((uv_handle_t *)&s->async, store_async_closed);
+}
+
+int
+store_write(struct store *s, store_write_fn fn, store_done_fn done,
+    void *arg)
+{
+	struct store_job *j;
+
+	if (s->closing)
+		return STORE_ECLOSED;
+	j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		return STORE_ENOMEM;
+	j->fn = fn;
+	j->done = done;
+	j->arg = arg;
+	s->pending++;
+	uv_mutex_lock(&s->mu);
+	*s->queue_tail = j;
+	s->queue_tail = &j->next;
+	uv_cond_signal(&s->cv);
+	uv_mutex_unlock(&s->mu);
+	return STORE_OK;
+}
+
+struct store_audit_job {
+	struct store_audit	 a;
+	store_done_fn		 done;
+	void			*arg;
+};
+
+static int
+store_audit_fn(struct store_tx *tx, void *arg)
+{
+	struct store_audit_job *j = arg;
+	sqlite3_stmt *st = tx->stmts[ST_AUDIT_ADD];
+
+	sqlite3_bind_int64(st, 1, j->a.at_utc);
+	sqlite3_bind_text(st, 2, j->a.who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, j->a.what, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, j->a.ref, -1, SQLITE_STATIC);
+	return store_exec(st);
+}
+
+static void
+store_audit_done(void *arg, int err)
+{
+	struct store_audit_job *j = arg;
+
+	if (j->done != NULL)
+		j->done(j->arg, err);
+	free(j);
+}
+
+int
+store_audit(struct store *s, const struct store_audit *a, store_done_fn done,
+    void *arg)
+{
+	struct store_audit_job *j = malloc(sizeof(*j));
+	int err;
+
+	if (j == NULL)
+		return STORE_ENOMEM;
+	j->a = *a;
+	j->done = done;
+	j->arg = arg;
+	err = store_write(s, store_audit_fn, store_audit_done, j);
+	if (err != STORE_OK)
+		free(j);
+	return err;
+}
+
+sqlite3 *
+store_reader(struct store *s)
+{
+	return s->rdb;
+}
+
+int
+store_schema_version(const struct store *s)
+{
+	return s->schema;
+}
+
+int64_t
+store_size_bytes(struct store *s)
+{
+	int64_t pages, size;
+
+	if (store_pragma_int(s->rdb, "PRAGMA page_count", &pages) !=
+	    SQLITE_OK || store_pragma_int(s->rdb, "PRAGMA page_size",
+	    &size) != SQLITE_OK)
+		return -1;
+	return pages * size;
+}
+
+unsigned
+store_pending(const struct store *s)
+{
+	return s->pending;
+}

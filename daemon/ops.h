@@ -1,0 +1,24 @@
+/* Requests to handlers: token check, op table, role check. */
+#pragma once
+
+#include <cjson/cJSON.h>
+
+#include "daemon/daemon.h"
+#include "daemon/srv.h"
+#include "proto/jarg.h"
+
+/*
+ * The srv_request_fn of snpd (arg is the struct daemon): authenticates
+ * r, finds its op, checks the role and runs the handler, which answers.
+ */
+void	ops_dispatch(void *arg, struct srv_req *r);
+
+/* Handlers, one family per file (ops_sys.c, ops_gp.c). */
+void	ops_sys_ping(struct daemon *d, struct srv_req *r);
+void	ops_sys_status(struct daemon *d, struct srv_req *r);
+void	ops_sys_reload(struct daemon *d, struct srv_req *r);
+void	ops_gp_list(struct daemon *d, struct srv_req *r);
+
+/* Add key: utc as RFC 3339 in the territory's zone to obj. */
+void	ops_add_time(const struct daemon *d, cJSON *obj, const char *key,
+	    int64_t utc);
