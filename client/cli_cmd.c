@@ -1,1 +1,407 @@
-/* placeholder */
+/* snpctl commands: the table, their help, argument checks, the run. */
+#include "client/cli_cmd.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/cli_net.h"
+#include "client/cli_opt.h"
+#include "client/cli_view.h"
+#include "proto/proto.h"
+
+/* What a command's args function builds from its words. */
+struct cli_req {
+	const char	*op;	/* preset from the table; `call` sets it */
+	cJSON		*args;	/* owned until sent; NULL for none */
+};
+
+/*
+ * One command. Adding one is an entry in cli_cmds[], plus an args
+ * function here when it takes words and a view in cli_view.c.
+ */
+struct cli_cmd {
+	const char	*name;
+	const char	*op;		/* NULL: the args function sets it */
+	const char	*usage;		/* after "snpctl " */
+	const char	*summary;	/* one line in snpctl --help */
+	const char	*help;		/* snpctl help NAME, after the usage */
+	/*
+	 * Checks the words after the command name (global options taken
+	 * out) into req; -1 with why set on a usage error. NULL: the
+	 * command takes no words.
+	 */
+	int		(*args)(int argc, char **argv, struct cli_req *req,
+			    char *why, size_t whylen);
+	/* Prints the result for a person: a cli_view_* function. */
+	int		(*show)(const struct cli_view_res *res,
+			    struct cli_out *out, char *why, size_t whylen);
+};
+
+static int
+cli_cmd_gps_args(int argc, char **argv, struct cli_req *req, char *why,
+    size_t whylen)
+{
+	const char *sector = NULL;
+	int r;
+
+	for (int i = 0; i < argc; i++) {
+		r = cli_opt_value(argc, argv, &i, "--sector", &sector, why,
+		    whylen);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		snprintf(why, whylen, "%s '%s'", argv[i][0] == '-' ?
+		    "unknown option" : "unexpected argument", argv[i]);
+		return -1;
+	}
+	if (sector == NULL)
+		return 0;
+	if (*sector == '\0') {
+		snprintf(why, whylen, "--sector: empty sector name");
+		return -1;
+	}
+	if ((req->args = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(req->args, "sector", sector) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cli_cmd_call_args(int argc, char **argv, struct cli_req *req, char *why,
+    size_t whylen)
+{
+	char pwhy[PROTO_WHY_MAX];
+	cJSON *args;
+
+	if (argc < 1) {
+		snprintf(why, whylen, "missing OP, an operation name such as "
+		    "gp.list");
+		return -1;
+	}
+	if (argv[0][0] == '-') {
+		snprintf(why, whylen, "unknown option '%s'", argv[0]);
+		return -1;
+	}
+	if (argc > 2) {
+		snprintf(why, whylen, "too many arguments: give the "
+		    "operation's arguments as one JSON object");
+		return -1;
+	}
+	req->op = argv[0];
+	if (argc < 2)
+		return 0;
+	/* proto_parse(): the daemon's own rules, trailing bytes refused. */
+	if ((args = proto_parse(argv[1], strlen(argv[1]), pwhy,
+	    sizeof(pwhy))) == NULL) {
+		snprintf(why, whylen, "JSON-ARGS: %s", pwhy);
+		return -1;
+	}
+	if (!cJSON_IsObject(args)) {
+		cJSON_Delete(args);
+		snprintf(why, whylen, "JSON-ARGS must be a JSON object, "
+		    "such as '{\"sector\":\"pontgibaud\"}'");
+		return -1;
+	}
+	req->args = args;
+	return 0;
+}
+
+/*
+ * Help texts are for a CPTS secretary or an administrator who never read
+ * the code: what it is for, who may use it, what the answer looks like.
+ */
+static const struct cli_cmd cli_cmds[] = {
+	{
+		.name = "ping",
+		.op = "sys.ping",
+		.usage = "ping",
+		.summary = "check that snpd answers, and how fast",
+		.show = cli_view_ping,
+		.help =
+"Checks that snpd is running, can be reached at the endpoint and accepts\n"
+"your token, and shows how long it took to answer. Try it first when\n"
+"something does not work: if ping fails, every other command fails too.\n"
+"\n"
+"Who may use it: anyone with a valid token.\n"
+"\n"
+"Example:\n"
+"  $ snpctl ping\n"
+"  snpd 0.1.0 answered in 1.2 ms; now 2026-11-30T13:45:00+01:00; up 12 s\n",
+	},
+	{
+		.name = "status",
+		.op = "sys.status",
+		.usage = "status",
+		.summary = "the state of the service at a glance",
+		.show = cli_view_status,
+		.help =
+"Shows the state of the service: the territory and its time zone, how\n"
+"long snpd has been running, how many GPs and sectors it knows, whether\n"
+"it could read the GPs' calendars (feeds), how many SNP slots are\n"
+"reserved and booked today, and how many teleconsultation requests from\n"
+"nurses wait for a GP on call.\n"
+"\n"
+"A failing feed means snpd could not read that GP's calendar lately; it\n"
+"keeps planning with the last calendar it could read. 'snpctl gps' shows\n"
+"which GPs are concerned.\n"
+"\n"
+"Who may use it: administrators, the coordinator and the secretariat.\n"
+"\n"
+"Example:\n"
+"  $ snpctl status\n"
+"  Territory      CPTS Haute-Combraille et Volcans (Europe/Paris)\n"
+"  Now            2026-11-30T13:45:00+01:00\n"
+"  Up since       2026-11-30T08:02:11+01:00 (5 h 42 min)\n"
+"  Version        snpd 0.1.0\n"
+"  Configuration  loaded 2026-11-30T08:02:11+01:00, never reloaded\n"
+"  GPs            12 in 3 sectors\n"
+"  Feeds          10 ok, 1 failing, 1 never fetched\n"
+"  Slots today    18 reserved, 7 booked\n"
+"  On-call        0 requests pending\n"
+"  Store          schema 1, 212.4 KiB\n"
+"  Requests       1 in flight, 4127 served\n",
+	},
+	{
+		.name = "gps",
+		.op = "gp.list",
+		.usage = "gps [--sector ID]",
+		.summary = "list the GPs taking part, by sector",
+		.args = cli_cmd_gps_args,
+		.show = cli_view_gps,
+		.help =
+"Lists the GPs (general practitioners) taking part in SNP, sorted by\n"
+"their identifier: their name, their sector, whether they offer\n"
+"teleconsultation, and whether snpd could read their calendar lately\n"
+"(FEED ok) or not (failing: their slots may not show their latest\n"
+"changes; tell the coordinator).\n"
+"\n"
+"  --sector ID   only the GPs of this sector, named by its identifier as\n"
+"                in the SECTOR column (e.g. pontgibaud)\n"
+"\n"
+"Who may use it: administrators, the coordinator, the secretariat and\n"
+"nurses.\n"
+"\n"
+"Example:\n"
+"  $ snpctl gps --sector pontgibaud\n"
+"  GP         NAME              SECTOR      TELECONSULT  FEED\n"
+"  gp-berard  Dr Hélène Bérard  pontgibaud  yes          ok\n"
+"  gp-dupont  Dr Claire Dupont  pontgibaud  no           failing\n"
+"  2 GPs\n",
+	},
+	{
+		.name = "reload",
+		.op = "sys.reload",
+		.usage = "reload",
+		.summary = "make snpd read its configuration again",
+		.show = cli_view_reload,
+		.help =
+"Makes snpd read its configuration file again (territory, sectors, GPs,\n"
+"targets, tokens) without stopping: use it after editing the file, as\n"
+"'systemctl reload snpd' does. If the new file has an error, snpd keeps\n"
+"its previous configuration and snpctl prints the error (exit status 1).\n"
+"\n"
+"Who may use it: administrators.\n"
+"\n"
+"Example:\n"
+"  $ snpctl reload\n"
+"  config reloaded: 12 GPs, 3 sectors\n",
+	},
+	{
+		.name = "call",
+		.op = NULL,
+		.usage = "call OP [JSON-ARGS]",
+		.summary = "send any request by its operation name (scripts)",
+		.args = cli_cmd_call_args,
+		.show = cli_view_json,
+		.help =
+"Sends one request to snpd by its operation name (OP, such as gp.list or\n"
+"slots.search), with the operation's arguments as one JSON object, and\n"
+"prints the result as JSON. The operations and their arguments are\n"
+"described in snpd's protocol document (PROTOCOL.md). This is for\n"
+"administrators and scripts; the other commands are easier to read.\n"
+"\n"
+"Put the JSON between single quotes for the shell. Invalid JSON, or JSON\n"
+"that is not an object, is refused before anything is sent.\n"
+"\n"
+"Who may use it: whoever may use the operation sent.\n"
+"\n"
+"Example:\n"
+"  $ snpctl call gp.list '{\"sector\":\"pontgibaud\"}'\n"
+"  [\n"
+"    {\n"
+"      \"gp\": \"gp-berard\",\n"
+"      \"name\": \"Dr Hélène Bérard\",\n"
+"      \"sector\": \"pontgibaud\",\n"
+"      \"teleconsult\": true,\n"
+"      \"feed_ok\": true\n"
+"    }\n"
+"  ]\n",
+	},
+};
+
+#define CLI_CMD_COUNT	(sizeof(cli_cmds) / sizeof(cli_cmds[0]))
+
+const struct cli_cmd *
+cli_cmd_find(const char *name)
+{
+	for (size_t i = 0; i < CLI_CMD_COUNT; i++)
+		if (strcmp(cli_cmds[i].name, name) == 0)
+			return &cli_cmds[i];
+	return NULL;
+}
+
+void
+cli_cmd_list(struct cli_out *out)
+{
+	static const char help_usage[] = "help COMMAND";
+	int w = (int)strlen(help_usage);
+
+	for (size_t i = 0; i < CLI_CMD_COUNT; i++)
+		if ((int)strlen(cli_cmds[i].usage) > w)
+			w = (int)strlen(cli_cmds[i].usage);
+	for (size_t i = 0; i < CLI_CMD_COUNT; i++)
+		cli_out_printf(out, "  %-*s  %s\n", w, cli_cmds[i].usage,
+		    cli_cmds[i].summary);
+	cli_out_printf(out, "  %-*s  %s\n", w, help_usage,
+	    "explain a command (or: snpctl COMMAND --help)");
+}
+
+void
+cli_cmd_help(const struct cli_cmd *cmd, struct cli_out *out)
+{
+	cli_out_printf(out, "Usage: snpctl [GLOBAL OPTIONS] %s\n\n%s",
+	    cmd->usage, cmd->help);
+	cli_out_printf(out, "\nGlobal options (--endpoint, --token-file, "
+	    "--json, --timeout...): snpctl --help\n");
+}
+
+int
+cli_cmd_usage(const struct cli_cmd *cmd, const char *why)
+{
+	if (cmd != NULL)
+		fprintf(stderr, "snpctl: %s\nUsage: snpctl [GLOBAL OPTIONS] "
+		    "%s\nTry 'snpctl %s --help' for more.\n", why, cmd->usage,
+		    cmd->name);
+	else
+		fprintf(stderr, "snpctl: %s\nUsage: snpctl [GLOBAL OPTIONS] "
+		    "COMMAND [ARGS]\nTry 'snpctl --help' for more.\n", why);
+	return CLI_EXIT_USAGE;
+}
+
+/* "snpctl: E_FORBIDDEN: ..." and, when it helps, what to do about it. */
+static void
+cli_cmd_refused(const struct cli_ctx *ctx, const struct proto_reply *rep)
+{
+	const char *msg = rep->message;
+	char code[64], text[1024];
+
+	if ((msg == NULL || *msg == '\0') && rep->err >= 0)
+		msg = proto_err_text(rep->err);
+	cli_out_clean(rep->code != NULL ? rep->code : "E_?", code,
+	    sizeof(code));
+	cli_out_clean(msg != NULL ? msg : "", text, sizeof(text));
+	fprintf(stderr, "snpctl: %s: %s\n", code, text);
+	if (rep->err == PROTO_EUNAUTH && ctx->token == NULL)
+		fprintf(stderr, "snpctl: no token was sent: give "
+		    "--token-file FILE, or see 'snpctl --help'\n");
+}
+
+int
+cli_cmd_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
+    char **argv)
+{
+	struct cli_req req = { .op = cmd->op, .args = NULL };
+	struct proto_reply rep;
+	struct cli_view_res res;
+	struct cli_out out;
+	char **words, why[512];
+	bool is_rest = false;
+	int nwords = 0, r, rc;
+
+	cli_out_init(&out);
+	memset(&rep, 0, sizeof(rep));
+	if ((words = calloc((size_t)argc + 1, sizeof(*words))) == NULL) {
+		fprintf(stderr, "snpctl: out of memory\n");
+		return CLI_EXIT_REFUSED;
+	}
+	/* Global options are welcome after the command too: gps --json. */
+	for (int i = 0; i < argc; i++) {
+		if (!is_rest && strcmp(argv[i], "--") == 0) {
+			is_rest = true;
+			continue;
+		}
+		if (!is_rest && (r = cli_opt_global(ctx, argc, argv, &i, why,
+		    sizeof(why))) != 0) {
+			if (r < 0) {
+				rc = cli_cmd_usage(cmd, why);
+				goto out;
+			}
+			continue;
+		}
+		words[nwords++] = argv[i];
+	}
+	if (ctx->wants_help || ctx->wants_version) {
+		if (ctx->wants_help)
+			cli_cmd_help(cmd, &out);
+		else
+			cli_out_printf(&out, "snpctl %s\n", SNP_VERSION);
+		rc = CLI_EXIT_OK;
+		goto flush;
+	}
+
+	/* Every word is checked before anything goes on the wire. */
+	if (cmd->args != NULL) {
+		if (cmd->args(nwords, words, &req, why, sizeof(why)) != 0) {
+			cJSON_Delete(req.args);
+			rc = cli_cmd_usage(cmd, why);
+			goto out;
+		}
+	} else if (nwords > 0) {
+		snprintf(why, sizeof(why), "%s '%s'", words[0][0] == '-' ?
+		    "unknown option" : "unexpected argument", words[0]);
+		rc = cli_cmd_usage(cmd, why);
+		goto out;
+	}
+	if (cli_opt_resolve(ctx, why, sizeof(why)) != 0) {
+		fprintf(stderr, "snpctl: %s\n", why);
+		cJSON_Delete(req.args);
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
+
+	rc = cli_net_call(ctx, req.op, req.args, &rep, &res.rtt_ms, why,
+	    sizeof(why));
+	if (rc != CLI_EXIT_OK) {
+		fprintf(stderr, "snpctl: %s\n", why);
+		goto out;
+	}
+	if (!rep.ok) {
+		cli_cmd_refused(ctx, &rep);
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	res.result = rep.result;
+	if (ctx->is_json) {
+		cli_out_json(&out, res.result);
+	} else if ((rc = cmd->show(&res, &out, why, sizeof(why))) !=
+	    CLI_EXIT_OK) {
+		fprintf(stderr, "snpctl: %s\n", why);
+		goto out;
+	}
+flush:
+	if (cli_out_flush(&out, STDOUT_FILENO, why, sizeof(why)) != 0) {
+		fprintf(stderr, "snpctl: %s\n", why);
+		rc = CLI_EXIT_REFUSED;
+	}
+out:
+	proto_reply_fini(&rep);
+	cli_out_fini(&out);
+	free(words);
+	return rc;
+}

@@ -110,7 +110,8 @@ struct cfg_shift {
 };
 
 struct cfg {
-	char			*path;		/* the file, absolute */
+	char			*path;		/* the file, absolute; NULL
+						   from cfg_parse() */
 	struct cfg_territory	 territory;
 	struct cfg_sector	*sectors;
 	size_t			 n_sectors;
@@ -162,13 +163,20 @@ struct cfg {
  * token_file) must not be readable or writable by others. Returns the
  * config (freed with cfg_free()), or NULL with *errors set to one line per
  * problem, each naming its key path ("gps[3].sector: unknown sector
- * \"x\""), at most CFG_MAX_ERRORS; the caller frees *errors with free().
+ * \"x\""), at most CFG_MAX_ERRORS and then one line counting the rest;
+ * each line ends in '\n' and the caller frees *errors with free(). On
+ * success *errors is NULL. path is made absolute against the current
+ * directory (symlinks kept) and its directory is the base of relative
+ * paths. // and block comments are allowed.
  */
 struct cfg	*cfg_load(const char *path, char **errors);
 
 /*
- * The same from text in memory (no file mode check); relative paths are
- * made relative to base_dir. Used by cfg_load() and the unit tests.
+ * The same from text in memory (len bytes, no NUL needed; no mode check
+ * of the text itself, token files are still checked). Relative paths are
+ * made relative to base_dir, which should be absolute (NULL: the current
+ * directory). The config's path is NULL, and whole-text errors name
+ * "snpd.json". errors may be NULL. Used by cfg_load() and the unit tests.
  */
 struct cfg	*cfg_parse(const char *text, size_t len, const char *base_dir,
 		    char **errors);

@@ -44,6 +44,7 @@ ops_sys_status(struct daemon *d, struct srv_req *r)
 	const struct cfg *c = d->cfg;
 	cJSON *res = cJSON_CreateObject(), *o;
 	int64_t now = clk_now_utc(&d->clk);
+	struct store_stats ss;
 	struct srv_stats st;
 
 	cJSON_AddStringToObject(res, "version", SNP_VERSION);
@@ -68,7 +69,10 @@ ops_sys_status(struct daemon *d, struct srv_req *r)
 	cJSON_AddNumberToObject(o, "schema", store_schema_version(d->store));
 	cJSON_AddNumberToObject(o, "bytes",
 	    (double)store_size_bytes(d->store));
-	cJSON_AddNumberToObject(o, "writes_pending", store_pending(d->store));
+	store_stats(d->store, &ss);
+	cJSON_AddNumberToObject(o, "writes_pending", ss.pending);
+	cJSON_AddNumberToObject(o, "writes", (double)ss.writes);
+	cJSON_AddNumberToObject(o, "commits", (double)ss.commits);
 	srv_stats(d->srv, &st);
 	o = cJSON_AddObjectToObject(res, "requests");
 	cJSON_AddNumberToObject(o, "in_flight", st.in_flight);

@@ -60,6 +60,7 @@ struct store {
 	struct store_job	*queue, **queue_tail;	/* waiting for writer */
 	struct store_job	*done, **done_tail;	/* waiting for loop */
 	bool			 stopping;
+	uint64_t		 writes, commits;
 	/* Loop thread only: */
 	bool			 closing;
 	unsigned		 pending;
@@ -347,9 +348,13 @@ store_writer_main(void *arg)
 		store_commit_group(s, group);
 
 		uv_mutex_lock(&s->mu);
+		s->commits++;
 		*s->done_tail = group;
-		while (group->next != NULL)
+		s->writes++;
+		while (group->next != NULL) {
 			group = group->next;
+			s->writes++;
+		}
 		s->done_tail = &group->next;
 		uv_mutex_unlock(&s->mu);
 		uv_async_send(&s->async);
@@ -552,8 +557,12 @@ store_size_bytes(struct store *s)
 	return pages * size;
 }
 
-unsigned
-store_pending(const struct store *s)
+void
+store_stats(struct store *s, struct store_stats *out)
 {
-	return s->pending;
+	out->pending = s->pending;
+	uv_mutex_lock(&s->mu);
+	out->writes = s->writes;
+	out->commits = s->commits;
+	uv_mutex_unlock(&s->mu);
 }

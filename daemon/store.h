@@ -110,5 +110,9 @@ sqlite3		*store_reader(struct store *s);
 int		 store_schema_version(const struct store *s);
 /* Database size in bytes (pages in use times page size), -1 on error. */
 int64_t		 store_size_bytes(struct store *s);
-/* Writes queued or being committed. */
-unsigned	 store_pending(const struct store *s);
+struct store_stats {
+	unsigned	pending;	/* writes queued or being committed */
+	uint64_t	writes;		/* writes completed */
+	uint64_t	commits;	/* groups committed (or failed) */
+};
+void		 store_stats(struct store *s, struct store_stats *out);

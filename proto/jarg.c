@@ -76,8 +76,13 @@ jarg_int_opt(const cJSON *obj, const char *path, const char *key,
 	if (!cJSON_IsNumber(it))
 		return jarg_fail(why, whylen, path, key, "must be an integer");
 	d = it->valuedouble;
-	/* JSON numbers are doubles: 2.5 or 1e300 must not become an int. */
-	if (d != floor(d) || d < (double)min || d > (double)max) {
+	/*
+	 * JSON numbers are doubles: 2.5 or 1e300 must not become an int.
+	 * (double)INT64_MAX rounds up to 2^63, which has no int64_t value:
+	 * bound d to [-2^63, 2^63) before converting, then compare exactly.
+	 */
+	if (d != floor(d) || d < -0x1p63 || d >= 0x1p63 ||
+	    (int64_t)d < min || (int64_t)d > max) {
 		snprintf(what, sizeof(what), "must be an integer from %lld to "
 		    "%lld", (long long)min, (long long)max);
 		return jarg_fail(why, whylen, path, key, what);

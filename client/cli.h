@@ -1,0 +1,33 @@
+/* snpctl's shared vocabulary: exit statuses and the settings of one run. */
+#pragma once
+
+#include <stdbool.h>
+
+/*
+ * Exit statuses, documented in `snpctl --help`: scripts branch on them, so
+ * a status never changes meaning.
+ */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_REFUSED = 1,	/* an error reply, or stdout failed */
+	CLI_EXIT_USAGE = 2,	/* bad command line: nothing was sent */
+	CLI_EXIT_NOREPLY = 3,	/* no reply in time, or an unreadable one */
+};
+
+/* The settings of one snpctl run, filled by cli_opt_*. */
+struct cli_ctx {
+	/* As given on the command line; NULL when absent. */
+	const char	*endpoint_opt;
+	const char	*token_opt;
+	const char	*token_file_opt;
+	bool		 is_json;
+	bool		 wants_help;
+	bool		 wants_version;
+
+	/* Set by cli_opt_resolve(), before any network I/O. */
+	const char	*endpoint;	/* borrows from argv or environ */
+	char		*token;		/* owned; NULL to send none */
+	double		 timeout_s;	/* as typed, for messages */
+	int		 timeout_ms;
+	unsigned	 seq;		/* requests sent, for their ids */
+};

@@ -1,0 +1,154 @@
+/* snpctl global options: parsing, then defaults from the environment. */
+#include "client/cli_opt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nanomsg/nn.h>
+
+#include "client/cli_tok.h"
+
+int
+cli_opt_value(int argc, char **argv, int *i, const char *name,
+    const char **value, char *why, size_t whylen)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*value = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;	/* "--sectors" is another option */
+	if (*i + 1 >= argc) {
+		snprintf(why, whylen, "option %s needs a value", name);
+		return -1;
+	}
+	*value = argv[++*i];
+	return 1;
+}
+
+/* Matches a flag; "--json=yes" is an error rather than another option. */
+static int
+cli_opt_flag(const char *a, const char *name, char *why, size_t whylen)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		snprintf(why, whylen, "option %s takes no value", name);
+		return -1;
+	}
+	return a[n] == '\0';
+}
+
+static int
+cli_opt_timeout(struct cli_ctx *ctx, const char *s, char *why, size_t whylen)
+{
+	char *end;
+	double v;
+
+	/* strtod() follows the locale; snpctl never sets one, so '.' it is. */
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || !isfinite(v) || v <= 0 ||
+	    v > CLI_OPT_TIMEOUT_MAX_S) {
+		snprintf(why, whylen, "--timeout: expected seconds, more than "
+		    "0 and at most %g (e.g. 5 or 0.5)", CLI_OPT_TIMEOUT_MAX_S);
+		return -1;
+	}
+	ctx->timeout_s = v;
+	return 1;
+}
+
+int
+cli_opt_global(struct cli_ctx *ctx, int argc, char **argv, int *i,
+    char *why, size_t whylen)
+{
+	const char *v;
+	int r;
+
+	if ((r = cli_opt_value(argc, argv, i, "--endpoint",
+	    &ctx->endpoint_opt, why, whylen)) != 0)
+		return r;
+	if ((r = cli_opt_value(argc, argv, i, "--token", &ctx->token_opt,
+	    why, whylen)) != 0)
+		return r;
+	if ((r = cli_opt_value(argc, argv, i, "--token-file",
+	    &ctx->token_file_opt, why, whylen)) != 0)
+		return r;
+	if ((r = cli_opt_value(argc, argv, i, "--timeout", &v, why,
+	    whylen)) != 0)
+		return r < 0 ? r : cli_opt_timeout(ctx, v, why, whylen);
+	if ((r = cli_opt_flag(argv[*i], "--json", why, whylen)) != 0) {
+		ctx->is_json = true;
+		return r;
+	}
+	if ((r = cli_opt_flag(argv[*i], "--help", why, whylen)) != 0 ||
+	    (r = cli_opt_flag(argv[*i], "-h", why, whylen)) != 0) {
+		ctx->wants_help = true;
+		return r;
+	}
+	if ((r = cli_opt_flag(argv[*i], "--version", why, whylen)) != 0) {
+		ctx->wants_version = true;
+		return r;
+	}
+	return 0;
+}
+
+/*
+ * Catches a mistyped endpoint before nanomsg would wait for it in vain:
+ * nn_connect() accepts any well-formed address and connects later.
+ */
+static int
+cli_opt_endpoint(const char *ep, char *why, size_t whylen)
+{
+	static const char *const schemes[] = { "ipc://", "tcp://", "ws://" };
+
+	if (strlen(ep) >= NN_SOCKADDR_MAX) {
+		snprintf(why, whylen, "endpoint longer than %d bytes",
+		    NN_SOCKADDR_MAX - 1);
+		return -1;
+	}
+	for (size_t k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {
+		size_t n = strlen(schemes[k]);
+
+		if (strncmp(ep, schemes[k], n) == 0 && ep[n] != '\0')
+			return 0;
+	}
+	snprintf(why, whylen, "endpoint \"%s\": expected ipc:///PATH, "
+	    "tcp://HOST:PORT or ws://HOST:PORT", ep);
+	return -1;
+}
+
+int
+cli_opt_resolve(struct cli_ctx *ctx, char *why, size_t whylen)
+{
+	const char *env;
+
+	if (ctx->endpoint_opt != NULL)
+		ctx->endpoint = ctx->endpoint_opt;
+	else if ((env = getenv("SNP_ENDPOINT")) != NULL && *env != '\0')
+		ctx->endpoint = env;
+	else
+		ctx->endpoint = CLI_OPT_ENDPOINT;
+	if (cli_opt_endpoint(ctx->endpoint, why, whylen) != 0)
+		return -1;
+	if (ctx->timeout_s == 0)
+		ctx->timeout_s = CLI_OPT_TIMEOUT_S;
+	ctx->timeout_ms = (int)ceil(ctx->timeout_s * 1000);
+	return cli_tok_find(ctx->token_opt, ctx->token_file_opt, &ctx->token,
+	    why, whylen);
+}
+
+void
+cli_opt_fini(struct cli_ctx *ctx)
+{
+	cli_tok_free(ctx->token);
+	ctx->token = NULL;
+}

@@ -1,0 +1,36 @@
+/* snpctl global options: parsing, then defaults from the environment. */
+#pragma once
+
+#include <stddef.h>
+
+#include "client/cli.h"
+
+#define CLI_OPT_ENDPOINT	"ipc:///run/snpd/snpd.sock"
+#define CLI_OPT_TIMEOUT_S	5.0
+#define CLI_OPT_TIMEOUT_MAX_S	86400.0
+
+/*
+ * Matches argv[*i] against an option taking a value, name being
+ * "--sector": "--sector VALUE" or "--sector=VALUE". Returns 1 with *value
+ * set (borrowed from argv) and *i on the last word used, 0 when argv[*i]
+ * is something else, or -1 with why set when the value is missing.
+ */
+int	cli_opt_value(int argc, char **argv, int *i, const char *name,
+	    const char **value, char *why, size_t whylen);
+
+/*
+ * Takes argv[*i] (and its value) into ctx when it is a global option.
+ * Returns 1 when taken, 0 when it is not a global option, or -1 with why
+ * set when its value is bad (a timeout of "abc"): a usage error.
+ */
+int	cli_opt_global(struct cli_ctx *ctx, int argc, char **argv, int *i,
+	    char *why, size_t whylen);
+
+/*
+ * Settles the endpoint, the timeout and the token from the options, the
+ * environment and the token files, before anything is sent. Returns 0,
+ * or -1 with why set (a usage error). Call cli_opt_fini() in every case.
+ */
+int	cli_opt_resolve(struct cli_ctx *ctx, char *why, size_t whylen);
+/* Wipes and frees the token. */
+void	cli_opt_fini(struct cli_ctx *ctx);

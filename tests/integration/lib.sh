@@ -1,0 +1,132 @@
+# Shared helpers for the integration tests: a private snpd in a temp dir,
+# TAP output, waiting for conditions with a deadline (never a fixed sleep).
+# Needs SNPD and SNPCTL (paths to the binaries) in the environment.
+
+set -uo pipefail
+
+: "${SNPD:?SNPD must name the snpd binary}"
+: "${SNPCTL:?SNPCTL must name the snpctl binary}"
+
+T_N=0
+T_FAILED=0
+T_DIR=$(mktemp -d /tmp/snpd-it.XXXXXX)
+SNPD_PID=
+SNPD_LOG=$T_DIR/snpd.log
+
+ADMIN_TOKEN=admin-token-0123456789abcdefghijklmnopqrstuv
+COORD_TOKEN=coord-token-0123456789abcdefghijklmnopqrstuv
+SECR_TOKEN=secr-token-0123456789abcdefghijklmnopqrstuvw
+NURSE_TOKEN=nurse-token-0123456789abcdefghijklmnopqrstuv
+GP_TOKEN=gp-dupont-token-0123456789abcdefghijklmnopqr
+
+REP=ipc://$T_DIR/snpd.sock
+PUB=ipc://$T_DIR/events.sock
+
+ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
+not_ok() {
+	T_N=$((T_N + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_N - $*"
+}
+
+# check DESCRIPTION COMMAND...: one TAP line from the command's status.
+check() {
+	local desc=$1
+	shift
+	if "$@" >/dev/null; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# wait_for SECONDS COMMAND...: retry every 50 ms until it succeeds.
+wait_for() {
+	local deadline=$(($(date +%s%N) / 1000000 + $1 * 1000))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $(($(date +%s%N) / 1000000)) -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+}
+
+# The test config: two sectors, two GPs, one principal per role.
+write_config() {
+	local file=${1:-$T_DIR/snpd.json} gp2name=${2:-Dr Hélène Bérard}
+	cat >"$file" <<JSON
+{
+  "territory": {"name": "CPTS Test", "timezone": "Europe/Paris"},
+  "sectors": [
+    {"id": "nord", "name": "Nord", "neighbours": ["sud"],
+     "communes": ["63285"], "target": {"default": 2}},
+    {"id": "sud", "name": "Sud", "neighbours": ["nord"],
+     "communes": ["63164"]}
+  ],
+  "gps": [
+    {"id": "gp-dupont", "name": "Dr Claire Dupont", "sector": "nord",
+     "teleconsult": true, "feed": "feeds/dupont.ics"},
+    {"id": "gp-berard", "name": "$gp2name", "sector": "sud"}
+  ],
+  "feeds": {"max_bytes": 1024},
+  "server": {"rep": "$REP", "pub": "$PUB", "max_message_bytes": 4096,
+             "linger_ms": 100},
+  "store": {"path": "$T_DIR/snpd.db"},
+  "export_dir": "$T_DIR/export",
+  "principals": [
+    {"name": "admin", "role": "admin", "token": "$ADMIN_TOKEN"},
+    {"name": "coord", "role": "coordinator", "token": "$COORD_TOKEN"},
+    {"name": "secr", "role": "secretariat", "token": "$SECR_TOKEN"},
+    {"name": "ide-roux", "role": "nurse", "token": "$NURSE_TOKEN"},
+    {"name": "dupont", "role": "gp", "gp": "gp-dupont",
+     "token": "$GP_TOKEN"}
+  ]
+}
+JSON
+	chmod 600 "$file"
+}
+
+# snpctl with the test endpoint; the token is the first argument.
+ctl() {
+	local token=$1
+	shift
+	SNP_TOKEN=$token "$SNPCTL" --endpoint "$REP" --timeout 5 "$@"
+}
+
+# One request through nanocat, the reference peer; prints the reply.
+nc_req() {
+	nanocat --req --connect "$REP" --recv-timeout 5 --send-timeout 5 \
+	    --raw "$@" 2>/dev/null
+}
+
+start_snpd() {
+	"$SNPD" -c "$T_DIR/snpd.json" --now 2026-11-30T13:45:00+01:00 \
+	    --log-level info "$@" 2>>"$SNPD_LOG" &
+	SNPD_PID=$!
+	wait_for 10 ctl "$ADMIN_TOKEN" ping
+}
+
+snpd_alive() { kill -0 "$SNPD_PID" 2>/dev/null; }
+
+# Wait for snpd to exit (15 s at most); its status goes in SNPD_STATUS.
+# Not in a $(...) subshell: only snpd's parent shell can wait for it.
+wait_snpd_exit() {
+	if ! wait_for 15 bash -c "! kill -0 $SNPD_PID 2>/dev/null"; then
+		SNPD_STATUS=timeout
+		return 1
+	fi
+	wait "$SNPD_PID"
+	SNPD_STATUS=$?
+	SNPD_PID=
+}
+
+log_has() { grep -qF -- "$1" "$SNPD_LOG"; }
+
+finish() {
+	if [ -n "$SNPD_PID" ] && snpd_alive; then
+		kill -KILL "$SNPD_PID" 2>/dev/null
+		wait "$SNPD_PID" 2>/dev/null
+	fi
+	if [ "$T_FAILED" -gt 0 ]; then
+		echo "# snpd log:"
+		sed 's/^/#   /' "$SNPD_LOG" 2>/dev/null
+	fi
+	echo "1..$T_N"
+	rm -rf "$T_DIR"
+	[ "$T_FAILED" -eq 0 ]
+}

@@ -1,0 +1,361 @@
+/* The store: migrations, group commit, failures confined to their write. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "daemon/store.h"
+
+struct fixture {
+	char		 dir[64];
+	char		 path[96];
+	uv_loop_t	 loop;
+	uv_timer_t	 deadline;
+	bool		 is_late;
+	struct store	*s;
+};
+
+/* A write's outcome, filled on the loop thread by its completion. */
+struct outcome {
+	bool	is_done;
+	int	err;
+	size_t	blob_bytes;	/* for blob_fn: how much to insert */
+};
+
+static void
+on_done(void *arg, int err)
+{
+	struct outcome *o = arg;
+
+	o->is_done = true;
+	o->err = err;
+}
+
+static void
+on_deadline(uv_timer_t *t)
+{
+	struct fixture *f = t->data;
+
+	f->is_late = true;
+}
+
+/* Run the loop until every outcome is done, or fail after 10 s. */
+static void
+run_until_done(struct fixture *f, struct outcome *o, size_t n)
+{
+	f->is_late = false;
+	uv_timer_start(&f->deadline, on_deadline, 10000, 0);
+	for (;;) {
+		size_t done = 0;
+
+		for (size_t i = 0; i < n; i++)
+			done += o[i].is_done;
+		if (done == n)
+			break;
+		if (f->is_late)
+			fail_msg("only %zu of %zu writes completed in 10 s",
+			    done, n);
+		uv_run(&f->loop, UV_RUN_ONCE);
+	}
+	uv_timer_stop(&f->deadline);
+}
+
+static void
+open_store(struct fixture *f, unsigned max_pages)
+{
+	struct store_opts o = { .path = f->path, .max_pages = max_pages };
+	char why[256] = "";
+
+	if (store_open(&f->loop, &o, &f->s, why, sizeof(why)) != STORE_OK)
+		fail_msg("store_open: %s", why);
+}
+
+static void
+close_store(struct fixture *f)
+{
+	store_close(f->s);
+	f->s = NULL;
+	uv_run(&f->loop, UV_RUN_NOWAIT);	/* the async handle's close */
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/snpd-test-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/snpd.db", f->dir);
+	assert_int_equal(uv_loop_init(&f->loop), 0);
+	uv_timer_init(&f->loop, &f->deadline);
+	f->deadline.data = f;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[128];
+
+	if (f->s != NULL)
+		close_store(f);
+	uv_close((uv_handle_t *)&f->deadline, NULL);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	/* Every handle closed: a leak here would make this fail. */
+	assert_int_equal(uv_loop_close(&f->loop), 0);
+	for (const char *sfx = ""; sfx != NULL;
+	    sfx = *sfx == '\0' ? "-wal" : strcmp(sfx, "-wal") == 0 ? "-shm" :
+	    NULL) {
+		snprintf(p, sizeof(p), "%s%s", f->path, sfx);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* One-shot query on the read connection. */
+static int64_t
+count_rows(struct fixture *f, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store_reader(f->s), sql, -1, &st,
+	    NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void
+add_audit(struct fixture *f, const char *what, struct outcome *o)
+{
+	struct store_audit a = { .at_utc = 1700000000 };
+
+	snprintf(a.who, sizeof(a.who), "test");
+	snprintf(a.what, sizeof(a.what), "%s", what);
+	assert_int_equal(store_audit(f->s, &a, on_done, o), STORE_OK);
+}
+
+/* A fresh database gets the current schema, WAL and a durable sync. */
+static void
+test_store_open_migrates(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	open_store(f, 0);
+	assert_int_equal(store_schema_version(f->s), 1);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), 1);
+	close_store(f);
+
+	/* The journal mode is persistent: read it back from outside. */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1,
+	    &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+
+	/* Reopening applies nothing twice. */
+	open_store(f, 0);
+	assert_int_equal(store_schema_version(f->s), 1);
+}
+
+/* A database from a newer snpd is refused, not downgraded. */
+static void
+test_store_refuses_newer_schema(void **state)
+{
+	struct fixture *f = *state;
+	struct store_opts o = { .path = f->path };
+	char why[256] = "";
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(&f->loop, &o, &f->s, why, sizeof(why)),
+	    STORE_ENEWER);
+	assert_null(f->s);
+	assert_non_null(strstr(why, "newer"));
+}
+
+/*
+ * Writes queued while the writer is held up share one commit: with the
+ * database locked by another connection, 100 writes take at most two
+ * commits (the one the writer had already taken, then all the rest).
+ */
+static void
+test_store_group_commit(void **state)
+{
+	struct fixture *f = *state;
+	struct outcome o[100];
+	struct store_stats st;
+	sqlite3 *blocker;
+
+	memset(o, 0, sizeof(o));
+	open_store(f, 0);
+	assert_int_equal(sqlite3_open(f->path, &blocker), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(blocker, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	for (int i = 0; i < 100; i++)
+		add_audit(f, "test.group", &o[i]);
+	assert_int_equal(sqlite3_exec(blocker, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(blocker);
+	run_until_done(f, o, 100);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(o[i].err, STORE_OK);
+	store_stats(f->s, &st);
+	assert_int_equal(st.writes, 100);
+	assert_in_range(st.commits, 1, 2);
+	assert_int_equal(st.pending, 0);
+	assert_int_equal(count_rows(f,
+	    "SELECT count(*) FROM audit WHERE what = 'test.group'"), 100);
+}
+
+/* A write that fails takes back only its own changes, not its group's. */
+static int
+write_then_fail(struct store_tx *tx, void *arg)
+{
+	(void)arg;
+	sqlite3_exec(tx->db, "INSERT INTO audit(at_utc, who, what) VALUES "
+	    "(1, 'test', 'test.doomed')", NULL, NULL, NULL);
+	/* The append-only trigger refuses this: a constraint error. */
+	return store_err_of(sqlite3_exec(tx->db, "UPDATE audit SET who = 'x'",
+	    NULL, NULL, NULL));
+}
+
+static void
+test_store_failure_confined(void **state)
+{
+	struct fixture *f = *state;
+	struct outcome o[3];
+
+	memset(o, 0, sizeof(o));
+	open_store(f, 0);
+	add_audit(f, "test.before", &o[0]);
+	assert_int_equal(store_write(f->s, write_then_fail, on_done, &o[1]),
+	    STORE_OK);
+	add_audit(f, "test.after", &o[2]);
+	run_until_done(f, o, 3);
+	assert_int_equal(o[0].err, STORE_OK);
+	assert_int_equal(o[1].err, STORE_ECONSTRAINT);
+	assert_int_equal(o[2].err, STORE_OK);
+	assert_int_equal(count_rows(f,
+	    "SELECT count(*) FROM audit WHERE what LIKE 'test.%'"), 2);
+	assert_int_equal(count_rows(f,
+	    "SELECT count(*) FROM audit WHERE what = 'test.doomed'"), 0);
+}
+
+/* Insert o->blob_bytes of zeros into a scratch table. */
+static int
+blob_fn(struct store_tx *tx, void *arg)
+{
+	struct outcome *o = arg;
+	sqlite3_stmt *st;
+	int rc;
+
+	sqlite3_exec(tx->db, "CREATE TABLE IF NOT EXISTS scratch(b BLOB)",
+	    NULL, NULL, NULL);
+	rc = sqlite3_prepare_v2(tx->db, "INSERT INTO scratch VALUES (?1)", -1,
+	    &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_err_of(rc);
+	sqlite3_bind_zeroblob(st, 1, (int)o->blob_bytes);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return store_err_of(rc);
+}
+
+/*
+ * A full disk fails the write that does not fit, with STORE_EFULL; the
+ * small writes queued with it still commit, and the store keeps serving.
+ */
+static void
+test_store_disk_full(void **state)
+{
+	struct fixture *f = *state;
+	struct outcome o[4];
+
+	memset(o, 0, sizeof(o));
+	open_store(f, 64);	/* 64 pages of 4 KiB: about 256 KiB */
+	o[0].blob_bytes = 1000;
+	o[1].blob_bytes = 4 << 20;	/* never fits */
+	o[2].blob_bytes = 1000;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_write(f->s, blob_fn, on_done, &o[i]),
+		    STORE_OK);
+	run_until_done(f, o, 3);
+	assert_int_equal(o[0].err, STORE_OK);
+	assert_int_equal(o[1].err, STORE_EFULL);
+	assert_int_equal(o[2].err, STORE_OK);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM scratch"), 2);
+
+	/* Later writes still work. */
+	add_audit(f, "test.after-full", &o[3]);
+	run_until_done(f, &o[3], 1);
+	assert_int_equal(o[3].err, STORE_OK);
+}
+
+/* Closing finishes the queued writes and runs their completions. */
+static void
+test_store_close_flushes(void **state)
+{
+	struct fixture *f = *state;
+	struct outcome o[20];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	memset(o, 0, sizeof(o));
+	open_store(f, 0);
+	for (int i = 0; i < 20; i++)
+		add_audit(f, "test.close", &o[i]);
+	close_store(f);
+	for (int i = 0; i < 20; i++) {
+		assert_true(o[i].is_done);
+		assert_int_equal(o[i].err, STORE_OK);
+	}
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit "
+	    "WHERE what = 'test.close'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 20);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_store_open_migrates,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_refuses_newer_schema,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_group_commit,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_failure_confined,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_disk_full,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_close_flushes,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
