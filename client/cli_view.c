@@ -278,8 +278,11 @@ cli_view_gps(const struct cli_view_res *res, struct cli_out *out, char *why,
 		row[2] = cli_view_str(gp, "sector");
 		row[3] = cli_view_yesno(cli_view_bool(gp, "teleconsult"), "yes",
 		    "no");
-		row[4] = cli_view_yesno(cli_view_bool(gp, "feed_ok"), "ok",
-		    "failing");
+		/* feed_state says more than feed_ok ("never" fetched yet). */
+		row[4] = cli_view_str(gp, "feed_state");
+		if (row[4] == NULL)
+			row[4] = cli_view_yesno(cli_view_bool(gp, "feed_ok"),
+			    "ok", "failing");
 		cli_table_add(&t, row);
 		n++;
 	}

@@ -52,8 +52,13 @@ ops_gp_list(struct daemon *d, struct srv_req *r)
 		cJSON_AddStringToObject(o, "name", g->name);
 		cJSON_AddStringToObject(o, "sector", c->sectors[g->sector].id);
 		cJSON_AddBoolToObject(o, "teleconsult", g->teleconsult);
-		/* No feed has been fetched yet: the feeds issue sets this. */
+		/*
+		 * Nothing is fetched yet (the feeds issue brings it): a feed
+		 * is "never" fetched, or the GP publishes by push only.
+		 */
 		cJSON_AddBoolToObject(o, "feed_ok", false);
+		cJSON_AddStringToObject(o, "feed_state",
+		    g->feed != NULL ? "never" : "push-only");
 		if (g->rpps != NULL)
 			cJSON_AddStringToObject(o, "rpps", g->rpps);
 		cJSON_AddItemToArray(res, o);

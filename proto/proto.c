@@ -187,18 +187,32 @@ proto_print(cJSON *root, size_t *lenp)
 	return s;
 }
 
+/* {"v":1,"id":...}; NULL when out of memory, never a partial envelope. */
 static cJSON *
 proto_envelope(const char *id)
 {
 	cJSON *root = cJSON_CreateObject();
 
-	if (root == NULL)
+	if (root == NULL ||
+	    cJSON_AddNumberToObject(root, "v", PROTO_VERSION) == NULL ||
+	    (id != NULL ? cJSON_AddStringToObject(root, "id", id) :
+	    cJSON_AddNullToObject(root, "id")) == NULL) {
+		cJSON_Delete(root);
 		return NULL;
-	cJSON_AddNumberToObject(root, "v", PROTO_VERSION);
-	if (id != NULL)
-		cJSON_AddStringToObject(root, "id", id);
-	else
-		cJSON_AddNullToObject(root, "id");
+	}
+	return root;
+}
+
+/* Add item to root under key, taking it; on failure both are freed. */
+static cJSON *
+proto_adopt(cJSON *root, const char *key, cJSON *item)
+{
+	if (root == NULL || item == NULL ||
+	    !cJSON_AddItemToObject(root, key, item)) {
+		cJSON_Delete(root);
+		cJSON_Delete(item);
+		return NULL;
+	}
 	return root;
 }
 
@@ -209,32 +223,31 @@ proto_reply_ok(const char *id, cJSON *result, size_t *lenp)
 
 	if (result == NULL)
 		result = cJSON_CreateObject();
-	if (root == NULL || result == NULL) {
+	if (root != NULL && cJSON_AddTrueToObject(root, "ok") == NULL) {
 		cJSON_Delete(root);
-		cJSON_Delete(result);
-		return NULL;
+		root = NULL;
 	}
-	cJSON_AddTrueToObject(root, "ok");
-	cJSON_AddItemToObject(root, "result", result);
-	return proto_print(root, lenp);
+	return proto_print(proto_adopt(root, "result", result), lenp);
 }
 
 char *
 proto_reply_err(const char *id, int err, const char *message, size_t *lenp)
 {
-	cJSON *root = proto_envelope(id), *e;
+	cJSON *root = proto_envelope(id), *e = cJSON_CreateObject();
 
-	if (root == NULL)
-		return NULL;
-	cJSON_AddFalseToObject(root, "ok");
-	e = cJSON_AddObjectToObject(root, "error");
-	if (e != NULL) {
-		cJSON_AddStringToObject(e, "code", proto_err_code(err));
-		cJSON_AddStringToObject(e, "message",
-		    message != NULL && *message != '\0' ? message :
-		    proto_err_text(err));
+	if (root != NULL && cJSON_AddFalseToObject(root, "ok") == NULL) {
+		cJSON_Delete(root);
+		root = NULL;
 	}
-	return proto_print(root, lenp);
+	if (e != NULL &&
+	    (cJSON_AddStringToObject(e, "code", proto_err_code(err)) == NULL ||
+	    cJSON_AddStringToObject(e, "message",
+	    message != NULL && *message != '\0' ? message :
+	    proto_err_text(err)) == NULL)) {
+		cJSON_Delete(e);
+		e = NULL;
+	}
+	return proto_print(proto_adopt(root, "error", e), lenp);
 }
 
 char *
@@ -243,16 +256,16 @@ proto_req_encode(const char *id, const char *op, const char *token,
 {
 	cJSON *root = proto_envelope(id);
 
-	if (root == NULL) {
-		cJSON_Delete(args);
-		return NULL;
+	if (root != NULL &&
+	    (cJSON_AddStringToObject(root, "op", op) == NULL ||
+	    (token != NULL &&
+	    cJSON_AddStringToObject(root, "token", token) == NULL))) {
+		cJSON_Delete(root);
+		root = NULL;
 	}
-	cJSON_AddStringToObject(root, "op", op);
-	if (token != NULL)
-		cJSON_AddStringToObject(root, "token", token);
-	if (args != NULL)
-		cJSON_AddItemToObject(root, "args", args);
-	return proto_print(root, lenp);
+	if (args == NULL)
+		return proto_print(root, lenp);
+	return proto_print(proto_adopt(root, "args", args), lenp);
 }
 
 int
@@ -266,9 +279,13 @@ proto_reply_decode(const void *buf, size_t len, struct proto_reply *out,
 	out->root = proto_parse(buf, len, why, whylen);
 	if (out->root == NULL)
 		return -1;
+	if (!cJSON_IsObject(out->root)) {
+		snprintf(why, whylen, "not a version %d reply", PROTO_VERSION);
+		return -1;
+	}
 	v = cJSON_GetObjectItemCaseSensitive(out->root, "v");
 	ok = cJSON_GetObjectItemCaseSensitive(out->root, "ok");
-	if (!cJSON_IsObject(out->root) || !cJSON_IsNumber(v) ||
+	if (!cJSON_IsNumber(v) ||
 	    v->valuedouble != PROTO_VERSION || !cJSON_IsBool(ok)) {
 		snprintf(why, whylen, "not a version %d reply", PROTO_VERSION);
 		return -1;
@@ -280,6 +297,10 @@ proto_reply_decode(const void *buf, size_t len, struct proto_reply *out,
 	if (out->ok) {
 		out->result = cJSON_GetObjectItemCaseSensitive(out->root,
 		    "result");
+		if (out->result == NULL) {
+			snprintf(why, whylen, "ok reply without a result");
+			return -1;
+		}
 		return 0;
 	}
 	e = cJSON_GetObjectItemCaseSensitive(out->root, "error");

@@ -86,7 +86,10 @@ char		*proto_reply_err(const char *id, int err, const char *message,
 char		*proto_req_encode(const char *id, const char *op,
 		    const char *token, cJSON *args, size_t *lenp);
 
-/* A decoded reply. result and message borrow from root. */
+/*
+ * A decoded reply. result and message borrow from root; an ok reply
+ * always has a result (decoding refuses one without).
+ */
 struct proto_reply {
 	cJSON		*root;
 	const char	*id;

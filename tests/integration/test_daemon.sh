@@ -29,6 +29,20 @@ check "a bad config exits 2" test "$status" -eq 2
 check "... with one line naming the key" \
     test "$out" = 'gps[1].sector: unknown sector "nord-est"'
 
+# The commented production example stays valid (token files provided).
+example=$(dirname "$0")/../../conf/snpd.example.json
+mkdir -p "$T_DIR/tokens"
+for f in $(grep -o '/etc/snpd/tokens/[a-z0-9_-]*' "$example" | sort -u); do
+	printf 'example-%s-%s\n' "${f##*/}" 0123456789abcdefghijklmnopqrstuv \
+	    >"$T_DIR/tokens/${f##*/}"
+	chmod 600 "$T_DIR/tokens/${f##*/}"
+done
+sed "s|/etc/snpd/tokens/|$T_DIR/tokens/|g" "$example" >"$T_DIR/example.json"
+chmod 600 "$T_DIR/example.json"
+out=$("$SNPD" --check -c "$T_DIR/example.json" 2>&1)
+check "conf/snpd.example.json is a valid config" grep -q 'valid:' <<<"$out"
+check "the demo config is valid" bash -c "cp '$(dirname "$0")/../../conf/demo/snpd.json' '$T_DIR/demo.json' && chmod 600 '$T_DIR/demo.json' && mkdir -p '$T_DIR/feeds' && '$SNPD' --check -c '$T_DIR/demo.json'"
+
 # --- start, and the happy path -----------------------------------------
 if start_snpd; then ok "snpd starts and answers ping"; else
 	not_ok "snpd starts and answers ping"

@@ -487,6 +487,8 @@ test_reply_decode_errors(void **state)
 		{ "error not object", BYTES("{\"v\":1,\"ok\":false,"
 		    "\"error\":\"E_INTERNAL\"}") },
 		{ "garbage after", BYTES("{\"v\":1,\"ok\":true}x") },
+		{ "ok without result", BYTES("{\"v\":1,\"id\":\"a\","
+		    "\"ok\":true}") },
 	};
 
 	(void)state;

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Run snpd on the demo territory (conf/demo) and show it answering.
+#
+#   scripts/demo.sh          install what is missing, build, (re)start snpd
+#                            in the background, and query it with snpctl
+#   scripts/demo.sh stop     stop the demo snpd
+#
+# The clock is pinned to Monday 30 November 2026, 13:45 in Paris, so that
+# the demo agendas always show the same afternoon; DEMO_NOW=real uses the
+# real clock, DEMO_NOW=<RFC 3339 time> another moment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+demo=conf/demo
+state=$demo/state
+pidfile=$state/snpd.pid
+log=$state/snpd.log
+now=${DEMO_NOW:-2026-11-30T13:45:00+01:00}
+
+# The demo's principals, from its config (one principal per line there).
+token_of() {
+	sed -n "s/.*\"name\": \"$1\".*\"token\": \"\([^\"]*\)\".*/\1/p" \
+	    "$demo/snpd.json"
+}
+
+stop_demo() {
+	local pid deadline
+	[ -f "$pidfile" ] || return 0
+	pid=$(cat "$pidfile")
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid"
+		deadline=$((SECONDS + 10))
+		while kill -0 "$pid" 2>/dev/null; do
+			if [ $SECONDS -ge $deadline ]; then
+				echo "demo: snpd ($pid) did not stop in 10 s" >&2
+				return 1
+			fi
+			sleep 0.1
+		done
+		echo "demo: stopped snpd ($pid)"
+	fi
+	rm -f "$pidfile"
+}
+
+# Print a command, as the user would type it, then run it.
+show() {
+	echo
+	echo "\$ $*"
+	"$@"
+}
+
+case ${1:-start} in
+stop)
+	stop_demo
+	exit 0
+	;;
+start) ;;
+*)
+	echo "usage: scripts/demo.sh [start|stop]" >&2
+	exit 2
+	;;
+esac
+
+scripts/deps.sh
+[ -f build/build.ninja ] || meson setup build >/dev/null
+ninja -C build >/dev/null
+
+# git keeps no file modes: the config holds tokens, snpd wants it private.
+chmod 600 "$demo/snpd.json"
+mkdir -p "$state"
+stop_demo
+
+clock=(--now "$now")
+[ "$now" = real ] && clock=()
+: >"$log"
+setsid build/daemon/snpd -c "$demo/snpd.json" "${clock[@]}" \
+    </dev/null >/dev/null 2>>"$log" &
+echo $! >"$pidfile"
+
+export SNP_ENDPOINT=ipc://$top/$state/snpd.sock
+export SNP_TOKEN
+SNP_TOKEN=$(token_of secretariat-martine)
+snpctl=build/client/snpctl
+deadline=$((SECONDS + 10))
+until "$snpctl" --timeout 0.5 ping >/dev/null 2>&1; do
+	if ! kill -0 "$(cat "$pidfile")" 2>/dev/null ||
+	    [ $SECONDS -ge $deadline ]; then
+		echo "demo: snpd did not start; its log ($log):" >&2
+		cat "$log" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+
+echo "snpd runs on the demo territory (pid $(cat "$pidfile"), log $log)."
+echo "As the CPTS secretariat (token of secretariat-martine):"
+show build/client/snpctl ping
+show build/client/snpctl status
+show build/client/snpctl gps
+show build/client/snpctl gps --sector volcans
+
+cat <<EOF
+
+To go on by hand, in this shell:
+  export SNP_ENDPOINT=$SNP_ENDPOINT
+  export SNP_TOKEN=$SNP_TOKEN        # secretariat
+  build/client/snpctl --help
+Other demo principals and their tokens are in $demo/snpd.json.
+Stop the demo with: scripts/demo.sh stop
+EOF
