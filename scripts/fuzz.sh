@@ -39,10 +39,11 @@ set +e
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$fuzzer" \
     -max_total_time="$secs" -max_len=65536 \
     -dict="$root/tests/fuzz/proto.dict" -print_final_stats=1 \
-    -artifact_prefix="$artifacts/" "$work/corpus" 2>&1 |
-    tee "$work/log"
-rc=${PIPESTATUS[0]}
+    -artifact_prefix="$artifacts/" "$work/corpus" >"$work/log" 2>&1
+rc=$?
 set -e
+# libFuzzer is chatty: its whole output only when it found something.
+[ "$rc" -eq 0 ] || cat "$work/log"
 
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" |
     tail -n 1)
