@@ -141,3 +141,8 @@ void	cfg_territory_parse(struct cfg_ctx *x, const cJSON *root);
 void	cfg_sectors_parse(struct cfg_ctx *x, const cJSON *root);
 void	cfg_gps_parse(struct cfg_ctx *x, const cJSON *root);
 void	cfg_principals_parse(struct cfg_ctx *x, const cJSON *root);
+
+/* Whether ch is an ASCII decimal digit. */
+bool	cfg_is_digit(char ch);
+/* Parse every section but territory, sectors, GPs and principals. */
+void	cfg_sections_parse(struct cfg_ctx *x, const cJSON *root);
