@@ -43,6 +43,21 @@ out=$("$SNPD" --check -c "$T_DIR/example.json" 2>&1)
 check "conf/snpd.example.json is a valid config" grep -q 'valid:' <<<"$out"
 check "the demo config is valid" bash -c "cp '$(dirname "$0")/../../conf/demo/snpd.json' '$T_DIR/demo.json' && chmod 600 '$T_DIR/demo.json' && mkdir -p '$T_DIR/feeds' && '$SNPD' --check -c '$T_DIR/demo.json'"
 
+# clock.fixed pins the clock like --now does.
+sed 's|"export_dir"|"clock": {"fixed": "2027-03-28T14:00:00+02:00"},\n  "export_dir"|' \
+    "$T_DIR/snpd.json" >"$T_DIR/fixed.json"
+chmod 600 "$T_DIR/fixed.json"
+"$SNPD" -c "$T_DIR/fixed.json" 2>"$T_DIR/fixed.log" &
+fixed_pid=$!
+wait_for 10 ctl "$ADMIN_TOKEN" ping
+out=$(ctl "$ADMIN_TOKEN" ping)
+check "clock.fixed pins snpd's clock (summer time offset)" \
+    grep -q 'now 2027-03-28T14:00:0[0-9]+02:00' <<<"$out"
+kill -TERM "$fixed_pid"
+wait "$fixed_pid"
+check "... and that snpd stops with status 0" test $? -eq 0
+rm -f "$T_DIR/snpd.db"*
+
 # --- start, and the happy path -----------------------------------------
 if start_snpd; then ok "snpd starts and answers ping"; else
 	not_ok "snpd starts and answers ping"
