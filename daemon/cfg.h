@@ -147,7 +147,8 @@ struct cfg {
 		const char	*rep;	/* ipc:///run/snpd/snpd.sock */
 		const char	*pub;	/* ipc:///run/snpd/events.sock */
 		int64_t		 max_message_bytes;	/* 1 MiB */
-		int		 linger_ms;	/* 200: see srv.c */
+		int		 linger_ms;	/* 200: see daemon.c */
+		int		 max_in_flight;	/* 1024: E_UNAVAILABLE past */
 	} server;
 
 	const char	*store_path;	/* absolute; /var/lib/snpd/snpd.db */

@@ -219,12 +219,13 @@ static void
 cfg_server_parse(struct cfg_ctx *x, const cJSON *root)
 {
 	static const char *const keys[] = { "rep", "pub", "max_message_bytes",
-	    "linger_ms", NULL };
+	    "linger_ms", "max_in_flight", NULL };
 	const cJSON *o = cfg_object(x, root, "", "server", keys);
 	const char *rep, *pub;
 
 	x->c->server.max_message_bytes = 1048576;
 	x->c->server.linger_ms = 200;
+	x->c->server.max_in_flight = 1024;
 	rep = cfg_endpoint(x, o, "rep", "ipc:///run/snpd/snpd.sock");
 	pub = cfg_endpoint(x, o, "pub", "ipc:///run/snpd/events.sock");
 	x->c->server.rep = rep;
@@ -235,6 +236,8 @@ cfg_server_parse(struct cfg_ctx *x, const cJSON *root)
 	    &x->c->server.max_message_bytes);
 	cfg_int(x, o, "server", "linger_ms", 0, 10000,
 	    &x->c->server.linger_ms);
+	cfg_int(x, o, "server", "max_in_flight", 1, 65536,
+	    &x->c->server.max_in_flight);
 }
 
 static void

@@ -11,8 +11,6 @@
 #include "daemon/srv.h"
 #include "daemon/store.h"
 
-#define DAEMON_MAX_IN_FLIGHT	1024
-
 char *
 daemon_time(const struct daemon *d, int64_t utc, char buf[RFC3339_MAX])
 {
@@ -73,6 +71,8 @@ daemon_warn_restart_only(const struct cfg *old, const struct cfg *new)
 		log_warning("cfg", fmt, "server.pub");
 	if (old->server.max_message_bytes != new->server.max_message_bytes)
 		log_warning("cfg", fmt, "server.max_message_bytes");
+	if (old->server.max_in_flight != new->server.max_in_flight)
+		log_warning("cfg", fmt, "server.max_in_flight");
 	if (strcmp(old->store_path, new->store_path) != 0)
 		log_warning("cfg", fmt, "store.path");
 	if (old->clock_is_fixed != new->clock_is_fixed ||
@@ -125,23 +125,28 @@ daemon_close(struct daemon *d)
 	uv_walk(&d->loop, daemon_close_walk, NULL);
 }
 
+/*
+ * nanomsg has no working NN_LINGER: nn_close() may drop a reply still
+ * queued for its peer. So the sockets stay open linger_ms after the
+ * drain, still answering E_UNAVAILABLE; then reading stops, and they
+ * close once the last reply has had linger_ms / 2 to leave. A flood
+ * cannot keep snpd up: the whole linger lasts at most 1.5 linger_ms.
+ */
 static void
 daemon_on_linger(uv_timer_t *t)
 {
 	struct daemon *d = t->data;
+	uint64_t flush = (uint64_t)d->cfg->server.linger_ms / 2, since;
 	struct srv_stats st;
-	uint64_t since;
 
-	/*
-	 * nanomsg has no working NN_LINGER: nn_close() may drop a reply
-	 * still queued for its peer. Close only once the last reply has had
-	 * linger_ms to leave.
-	 */
+	if (d->state != DAEMON_LINGERING)
+		return;
+	srv_stop_reading(d->srv);
 	srv_stats(d->srv, &st);
 	since = clk_mono_ms() - st.last_send_ms;
-	if (since < (uint64_t)d->cfg->server.linger_ms) {
-		uv_timer_start(t, daemon_on_linger,
-		    (uint64_t)d->cfg->server.linger_ms - since, 0);
+	if (since < flush) {
+		/* Reading has stopped: no new reply can push this back. */
+		uv_timer_start(t, daemon_on_linger, flush - since, 0);
 		return;
 	}
 	daemon_close(d);
@@ -153,11 +158,11 @@ daemon_stop_done(void *arg, int err)
 	struct daemon *d = arg;
 
 	daemon_audit_done(NULL, err);
-	if (d->state != DAEMON_DRAINING)
+	if (d->state != DAEMON_STOPPING)
 		return;		/* a second signal closed everything */
 	d->state = DAEMON_LINGERING;
-	srv_stop_reading(d->srv);
-	uv_timer_start(&d->linger, daemon_on_linger, 0, 0);
+	uv_timer_start(&d->linger, daemon_on_linger,
+	    (uint64_t)d->cfg->server.linger_ms, 0);
 }
 
 /* Everything in flight has been answered: record the stop, then linger. */
@@ -169,6 +174,7 @@ daemon_on_drained(void *arg)
 
 	if (d->state != DAEMON_DRAINING)
 		return;
+	d->state = DAEMON_STOPPING;
 	log_notice("main", "all requests answered; closing");
 	memset(&a, 0, sizeof(a));
 	a.at_utc = clk_now_utc(&d->clk);
@@ -202,6 +208,7 @@ daemon_on_signal(uv_signal_t *h, int signum)
 		srv_drain(d->srv);	/* may call daemon_on_drained now */
 		break;
 	case DAEMON_DRAINING:
+	case DAEMON_STOPPING:
 	case DAEMON_LINGERING:
 		log_warning("main", "second signal: closing now");
 		daemon_close(d);
@@ -242,13 +249,12 @@ daemon_start(struct daemon *d)
 		.rep_url = c->server.rep,
 		.pub_url = c->server.pub,
 		.max_message_bytes = (size_t)c->server.max_message_bytes,
-		.max_in_flight = DAEMON_MAX_IN_FLIGHT,
+		.max_in_flight = (unsigned)c->server.max_in_flight,
 		.on_request = ops_dispatch,
 		.on_drained = daemon_on_drained,
 		.arg = d,
 	};
 	char why[512];
-	int64_t big;
 
 	if (store_open(&d->loop, &so, &d->store, why, sizeof(why)) != 0) {
 		log_err("store", "%s", why);
@@ -256,12 +262,11 @@ daemon_start(struct daemon *d)
 	}
 	/*
 	 * nanomsg drops, without a word, a connection whose message is over
-	 * NN_RCVMAXSIZE. Set it to twice the largest limit, plus room for the
+	 * NN_RCVMAXSIZE. Set it to twice our limit, plus room for the
 	 * envelope, so that an oversized request still gets E_TOO_LARGE.
+	 * (feed.push's larger limit will raise it when it exists.)
 	 */
-	big = c->server.max_message_bytes > c->feeds.max_bytes ?
-	    c->server.max_message_bytes : c->feeds.max_bytes;
-	vo.hard_max_bytes = (size_t)(2 * big + 65536);
+	vo.hard_max_bytes = (size_t)(2 * c->server.max_message_bytes + 65536);
 	if (srv_open(&d->loop, &vo, &d->srv, why, sizeof(why)) != 0) {
 		log_err("srv", "%s", why);
 		return 1;

@@ -16,6 +16,7 @@ struct store;
 enum daemon_state {
 	DAEMON_RUNNING,
 	DAEMON_DRAINING,	/* answering what is in flight */
+	DAEMON_STOPPING,	/* recording the stop in the audit trail */
 	DAEMON_LINGERING,	/* letting the last replies leave */
 	DAEMON_CLOSING,
 };

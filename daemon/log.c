@@ -79,6 +79,14 @@ log_msg(int level, const char *group, const char *fmt, ...)
 	n = (int)strlen(line);
 	if (n == (int)sizeof(line) - 1)
 		line[n - 1] = '~';	/* truncated */
+	/*
+	 * Values from clients end up in lines (an op name, an id): a control
+	 * character must not start a forged line, or a "<0>" journal
+	 * priority, of its own.
+	 */
+	for (int i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
 	line[n] = '\n';
 	fwrite(line, 1, (size_t)n + 1, stderr);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "daemon/cfg.h"
@@ -35,6 +36,22 @@ usage(FILE *f)
 "SIGHUP re-reads the configuration, keeping the old one if the new one is\n"
 "invalid. Exit status: 0 clean stop, 1 store or sockets unusable, 2 bad\n"
 "configuration or usage.\n");
+}
+
+/*
+ * Each client connection is a file descriptor inside nanomsg, whose
+ * accept loop spins when it runs out of them: take the hard limit.
+ */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warning("main", "cannot raise the file limit");
+	}
 }
 
 static int
@@ -94,7 +111,8 @@ main(int argc, char **argv)
 			o.now_utc = t.utc;
 			break;
 		case 'v':
-			if (level < LOG_DEBUG)
+			/* --log-level says exactly: -v does not add to it. */
+			if (level >= 0 && level < LOG_DEBUG)
 				level++;
 			break;
 		case 'L':
@@ -126,6 +144,7 @@ main(int argc, char **argv)
 		log_set_level(level);
 	/* The store and sockets hold patient data: not for other users. */
 	umask(027);
+	raise_nofile();
 	tz_init();
 	rc = check ? check_only(o.cfg_path) : daemon_run(&o);
 	tz_shutdown();

@@ -13,6 +13,10 @@ ops_sys_ping(struct daemon *d, struct srv_req *r)
 	cJSON *res = cJSON_CreateObject();
 	int64_t now = clk_now_utc(&d->clk);
 
+	if (res == NULL) {
+		srv_reply_err(r, PROTO_EINTERNAL, "out of memory");
+		return;
+	}
 	cJSON_AddStringToObject(res, "version", SNP_VERSION);
 	ops_add_time(d, res, "now", now);
 	cJSON_AddNumberToObject(res, "uptime_s", (double)(now - d->started_utc));
@@ -46,6 +50,11 @@ ops_sys_status(struct daemon *d, struct srv_req *r)
 	int64_t now = clk_now_utc(&d->clk);
 	struct store_stats ss;
 	struct srv_stats st;
+
+	if (res == NULL) {
+		srv_reply_err(r, PROTO_EINTERNAL, "out of memory");
+		return;
+	}
 
 	cJSON_AddStringToObject(res, "version", SNP_VERSION);
 	cJSON_AddStringToObject(res, "territory", c->territory.name);

@@ -23,7 +23,9 @@ struct srv {
 	int		 open_handles;	/* polls not yet closed */
 	bool		 is_reading;
 	bool		 is_draining;
+	bool		 has_drained;	/* on_drained was called */
 	bool		 is_closing;
+	int		 poll_errors;	/* in a row */
 	struct srv_req	*in_flight;	/* list head */
 	unsigned	 n_in_flight;
 	uint64_t	 served;
@@ -31,6 +33,15 @@ struct srv {
 };
 
 static void	srv_on_rep(uv_poll_t *h, int status, int events);
+
+/* Nothing in flight any more while draining: say so, once. */
+static void
+srv_drained(struct srv *s)
+{
+	s->has_drained = true;
+	if (s->opts.on_drained != NULL)
+		s->opts.on_drained(s->opts.arg);
+}
 
 static void
 srv_read_start(struct srv *s)
@@ -123,6 +134,8 @@ srv_open(uv_loop_t *loop, const struct srv_opts *opts, struct srv **out,
 	}
 	s->rep_poll.data = s;
 	s->open_handles = 1;
+	/* They point into a config that a reload may free. */
+	s->opts.rep_url = s->opts.pub_url = NULL;
 	srv_read_start(s);
 	*out = s;
 	return 0;
@@ -163,13 +176,18 @@ srv_send(struct srv_req *r, const char *body, size_t len, const char *what)
 		iov.iov_len = len;
 		hdr.msg_iov = &iov;
 		hdr.msg_iovlen = 1;
-		hdr.msg_control = &r->ctrl;	/* ownership passes on success */
+		hdr.msg_control = &r->ctrl;
 		hdr.msg_controllen = NN_MSG;
-		if (nn_sendmsg(s->rep, &hdr, NN_DONTWAIT) >= 0)
-			r->ctrl = NULL;
-		else
+		/*
+		 * nanomsg 1.1.5 takes the header even when the send fails
+		 * (nn_sendmsg frees it with the message), so it is never ours
+		 * again. A reply to a peer that has gone is dropped inside
+		 * nanomsg and still "succeeds".
+		 */
+		if (nn_sendmsg(s->rep, &hdr, NN_DONTWAIT) < 0)
 			log_warning("srv", "req=%s reply not sent: %s", r->rid,
 			    nn_strerror(nn_errno()));
+		r->ctrl = NULL;
 	} else
 		log_err("srv", "req=%s out of memory for the reply", r->rid);
 	if (r->ctrl != NULL)
@@ -183,10 +201,8 @@ srv_send(struct srv_req *r, const char *body, size_t len, const char *what)
 	s->served++;
 	s->last_send_ms = clk_mono_ms();
 
-	if (s->n_in_flight < s->opts.max_in_flight)
-		srv_read_start(s);	/* no-op unless stopped for room */
-	if (s->is_draining && s->n_in_flight == 0 && s->opts.on_drained)
-		s->opts.on_drained(s->opts.arg);
+	if (s->is_draining && !s->has_drained && s->n_in_flight == 0)
+		srv_drained(s);
 }
 
 void
@@ -218,6 +234,20 @@ srv_reply_err(struct srv_req *r, int err, const char *fmt, ...)
 	body = proto_reply_err(r->req.id, err, msg, &len);
 	srv_send(r, body, len, proto_err_code(err));
 	cJSON_free(body);
+}
+
+/*
+ * A client's string as it may appear in a log line: printable ASCII only,
+ * so that an id such as "x\n<0>forged" cannot start a line of its own.
+ */
+static void
+srv_log_safe(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && src[i] != '\0'; i++)
+		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
+	dst[i] = '\0';
 }
 
 /* Take one received message: size check, decode, hand over. */
@@ -253,7 +283,7 @@ srv_take(struct srv *s, void *body, size_t len, void *ctrl)
 	}
 	err = proto_req_decode(body, len, &r->req, why, sizeof(why));
 	if (r->req.id != NULL)
-		snprintf(r->rid, sizeof(r->rid), "%s", r->req.id);
+		srv_log_safe(r->rid, sizeof(r->rid), r->req.id);
 	if (err != PROTO_OK) {
 		srv_reply_err(r, err, "%s", why);
 		return;
@@ -262,7 +292,16 @@ srv_take(struct srv *s, void *body, size_t len, void *ctrl)
 		srv_reply_err(r, PROTO_EUNAVAIL, "snpd is shutting down");
 		return;
 	}
-	log_info("srv", "req=%s op=%s received", r->rid, r->req.op);
+	/*
+	 * Past the cap, answer at once rather than stop reading: a stalled
+	 * socket would leave every client, even a ping, without a reply.
+	 */
+	if (s->n_in_flight > s->opts.max_in_flight) {
+		srv_reply_err(r, PROTO_EUNAVAIL, "too many requests in flight "
+		    "(%u): try again", s->opts.max_in_flight);
+		return;
+	}
+	log_info("srv", "req=%s op=%.64s received", r->rid, r->req.op);
 	s->opts.on_request(s->opts.arg, r);
 }
 
@@ -277,10 +316,18 @@ srv_on_rep(uv_poll_t *h, int status, int events)
 
 	(void)events;	/* a spurious wake-up just finds EAGAIN */
 	if (status < 0) {
+		/* libuv has stopped the handle: start it again, a few times. */
 		log_err("srv", "rep poll: %s", uv_strerror(status));
+		s->is_reading = false;
+		if (++s->poll_errors <= 3)
+			srv_read_start(s);
+		else
+			log_err("srv", "requests can no longer be read: "
+			    "restart snpd");
 		return;
 	}
-	while (s->is_reading && s->n_in_flight < s->opts.max_in_flight) {
+	s->poll_errors = 0;
+	while (s->is_reading) {
 		memset(&hdr, 0, sizeof(hdr));
 		body = ctrl = NULL;
 		iov.iov_base = &body;
@@ -299,17 +346,14 @@ srv_on_rep(uv_poll_t *h, int status, int events)
 		srv_take(s, body, (size_t)n, ctrl);
 		nn_freemsg(body);
 	}
-	/* Too many in flight: read again when replies free some room. */
-	if (s->n_in_flight >= s->opts.max_in_flight)
-		srv_read_stop(s);
 }
 
 void
 srv_drain(struct srv *s)
 {
 	s->is_draining = true;
-	if (s->n_in_flight == 0 && s->opts.on_drained != NULL)
-		s->opts.on_drained(s->opts.arg);
+	if (!s->has_drained && s->n_in_flight == 0)
+		srv_drained(s);
 }
 
 void

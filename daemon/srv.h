@@ -48,7 +48,7 @@ struct srv_opts {
 	 * too large still gets its E_TOO_LARGE.
 	 */
 	size_t		 hard_max_bytes;
-	unsigned	 max_in_flight;		/* stop reading past it */
+	unsigned	 max_in_flight;		/* E_UNAVAILABLE past it */
 	srv_request_fn	 on_request;
 	srv_drained_fn	 on_drained;
 	void		*arg;
@@ -63,11 +63,11 @@ int	srv_open(uv_loop_t *loop, const struct srv_opts *opts,
 
 /*
  * Shutdown, first step: from now on new requests are answered
- * E_UNAVAILABLE; on_drained runs once nothing is in flight (maybe at
- * once, from this call).
+ * E_UNAVAILABLE; on_drained runs once, when nothing is in flight (maybe
+ * at once, from this call).
  */
 void	srv_drain(struct srv *s);
-/* Stop reading requests at all (the linger before closing). */
+/* Stop reading requests at all: the last moments before closing. */
 void	srv_stop_reading(struct srv *s);
 /* Close the sockets; the srv frees itself once libuv closed its polls. */
 void	srv_close(struct srv *s);

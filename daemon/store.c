@@ -268,7 +268,8 @@ store_open_reader(struct store *s, const struct store_opts *o, char *why,
 		    sqlite3_errstr(rc));
 		return store_err_of(rc);
 	}
-	sqlite3_busy_timeout(s->rdb, 1000);
+	/* Reads run on the loop thread: never wait long for a lock. */
+	sqlite3_busy_timeout(s->rdb, 50);
 	return STORE_OK;
 }
 
@@ -320,7 +321,8 @@ fail_tx:
 	if (!sqlite3_get_autocommit(s->wdb))
 		store_run(s->wdb, "ROLLBACK", NULL, 0);
 fail_all:
-	log_err("store", "commit: %s", sqlite3_errstr(rc));
+	log_err("store", "commit: %s (%d)", sqlite3_errmsg(s->wdb),
+	    sqlite3_extended_errcode(s->wdb));
 	for (j = group; j != NULL; j = j->next)
 		if (j->err == -1)
 			j->err = store_err_of(rc) == STORE_OK ? STORE_EOTHER :
@@ -454,6 +456,9 @@ store_close(struct store *s)
 	if (s == NULL || s->closing)
 		return;
 	s->closing = true;
+	if (s->pending > 0)
+		log_notice("store", "waiting for %u writes to finish",
+		    s->pending);
 	uv_mutex_lock(&s->mu);
 	s->stopping = true;
 	uv_cond_signal(&s->cv);

@@ -84,18 +84,58 @@ proto_utf8_valid(const unsigned char *s, size_t len)
 	return true;
 }
 
+/*
+ * cJSON accepts raw control characters inside strings and cuts a string
+ * at a \u0000 escape: a token "<valid>\u0000junk" would then authenticate
+ * as <valid>, and an id would not echo as sent. JSON (RFC 8259) allows
+ * no raw control character in a string, and we allow no NUL in one:
+ * refuse both. Outside strings only \t \n \r may appear (whitespace).
+ */
+static bool
+proto_controls_ok(const char *s, size_t len)
+{
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!in_string) {
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				return false;
+			in_string = c == '"';
+		} else if (c < 0x20)
+			return false;
+		else if (c == '"')
+			in_string = false;
+		else if (c == '\\' && i + 1 < len) {
+			if (s[i + 1] == 'u' && len - i >= 6 &&
+			    memcmp(s + i + 2, "0000", 4) == 0)
+				return false;
+			i++;	/* the escaped character is not special */
+		}
+	}
+	return true;
+}
+
 cJSON *
 proto_parse(const void *buf, size_t len, char *why, size_t whylen)
 {
 	const char *p = buf, *end = NULL;
 	cJSON *root;
 
+	/* Trailing NULs are framing (strlen + 1 senders), not content. */
+	while (len > 0 && p[len - 1] == '\0')
+		len--;
 	if (len == 0) {
 		snprintf(why, whylen, "empty message");
 		return NULL;
 	}
 	if (!proto_utf8_valid(buf, len)) {
 		snprintf(why, whylen, "not UTF-8");
+		return NULL;
+	}
+	if (!proto_controls_ok(p, len)) {
+		snprintf(why, whylen, "control character or NUL in the JSON");
 		return NULL;
 	}
 	root = cJSON_ParseWithLengthOpts(p, len, &end, false);
@@ -110,7 +150,7 @@ proto_parse(const void *buf, size_t len, char *why, size_t whylen)
 	 */
 	for (; end < p + len; end++) {
 		if (*end != ' ' && *end != '\t' && *end != '\r' &&
-		    *end != '\n' && *end != '\0') {
+		    *end != '\n') {
 			cJSON_Delete(root);
 			snprintf(why, whylen, "bytes after the JSON value");
 			return NULL;

@@ -47,8 +47,10 @@ wait_for() {
 }
 
 # The test config: two sectors, two GPs, one principal per role.
+# write_config [FILE [SECOND_GP_NAME [EXTRA_SERVER_KEYS]]]
 write_config() {
 	local file=${1:-$T_DIR/snpd.json} gp2name=${2:-Dr Hélène Bérard}
+	local server_extra=${3:-}
 	cat >"$file" <<JSON
 {
   "territory": {"name": "CPTS Test", "timezone": "Europe/Paris"},
@@ -65,7 +67,7 @@ write_config() {
   ],
   "feeds": {"max_bytes": 1024},
   "server": {"rep": "$REP", "pub": "$PUB", "max_message_bytes": 4096,
-             "linger_ms": 100},
+             "linger_ms": 100 $server_extra},
   "store": {"path": "$T_DIR/snpd.db"},
   "export_dir": "$T_DIR/export",
   "principals": [
@@ -87,6 +89,26 @@ ctl() {
 	shift
 	SNP_TOKEN=$token "$SNPCTL" --endpoint "$REP" --timeout 5 "$@"
 }
+
+# Hold the database's write lock from outside (sqlite3 on a fifo), so that
+# snpd's next write waits in its store; db_unlock releases it.
+db_lock() {
+	mkfifo "$T_DIR/lock.in"
+	sqlite3 "$T_DIR/snpd.db" <"$T_DIR/lock.in" >"$T_DIR/lock.out" 2>&1 &
+	LOCK_PID=$!
+	exec 7>"$T_DIR/lock.in"
+	echo "BEGIN IMMEDIATE; SELECT 'locked';" >&7
+	wait_for 5 grep -q locked "$T_DIR/lock.out"
+}
+db_unlock() {
+	echo "COMMIT;" >&7
+	exec 7>&-
+	wait "$LOCK_PID"
+	rm -f "$T_DIR/lock.in" "$T_DIR/lock.out"
+}
+
+# How many lines of snpd's log hold this text.
+log_count() { grep -cF -- "$1" "$SNPD_LOG"; }
 
 # One request through nanocat, the reference peer; prints the reply.
 nc_req() {

@@ -130,6 +130,13 @@ out=$(nanocat --req --connect "$REP" --recv-timeout 1 --raw \
     --file "$T_DIR/huge.txt" 2>/dev/null)
 check "a message over the hard cap gets no reply" test -z "$out"
 check "snpd still serves after all the bad input" ctl "$ADMIN_TOKEN" ping
+# Escapes that decode to a newline cannot forge a log line (or a journal
+# priority); raw control characters are refused outright.
+nc_req --data "{\"v\":1,\"id\":\"i\\n<0>forged-id\",\"op\":\"sys.ping\\n<0>forged-op\",\"token\":\"$ADMIN_TOKEN\"}" >/dev/null
+check "a newline in an id or op forges no log line" \
+    bash -c "log_has() { grep -qF -- \"\$1\" '$SNPD_LOG'; }; log_has 'forged-op' && ! grep -q '^<0>forged' '$SNPD_LOG'"
+expect_error "a raw control character in a string" E_BAD_REQUEST \
+    --data "$(printf '{"v":1,"id":"a\001b","op":"sys.ping"}')"
 check "snpd did not log the bad token" \
     bash -c "! grep -q 'abcdefghijklmnopqrstuX' '$SNPD_LOG'"
 
@@ -167,14 +174,9 @@ ctl "$SECR_TOKEN" reload >/dev/null 2>&1
 check "only an admin may reload" test $? -eq 1
 
 # --- concurrency and shutdown with a request in flight ------------------
-# Hold the database's write lock from outside, so that the next write
-# (a reload's audit row) waits in the store.
-mkfifo "$T_DIR/lock.in"
-sqlite3 "$T_DIR/snpd.db" <"$T_DIR/lock.in" >"$T_DIR/lock.out" 2>&1 &
-lock_pid=$!
-exec 7>"$T_DIR/lock.in"
-echo "BEGIN IMMEDIATE; SELECT 'locked';" >&7
-wait_for 5 grep -q locked "$T_DIR/lock.out"
+# With the database locked from outside, the next write (a reload's audit
+# row) waits in the store.
+db_lock
 
 ctl "$ADMIN_TOKEN" --timeout 15 reload >"$T_DIR/slow.out" 2>&1 &
 slow_pid=$!
@@ -187,9 +189,7 @@ check "SIGTERM starts draining" wait_for 5 log_has 'SIGTERM: shutting down'
 ctl "$SECR_TOKEN" --timeout 2 ping >/dev/null 2>"$T_DIR/err"
 check "a request during the drain gets E_UNAVAILABLE" \
     grep -q E_UNAVAILABLE "$T_DIR/err"
-echo "COMMIT;" >&7
-exec 7>&-
-wait "$lock_pid"
+db_unlock
 wait "$slow_pid"
 check "the request in flight at SIGTERM got its reply" test $? -eq 0
 check "... a successful one" grep -q 'config reloaded' "$T_DIR/slow.out"

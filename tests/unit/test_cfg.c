@@ -275,6 +275,7 @@ test_defaults(void **state)
 	assert_string_equal(c->server.pub, "ipc:///run/snpd/events.sock");
 	assert_int_equal(c->server.max_message_bytes, 1048576);
 	assert_int_equal(c->server.linger_ms, 200);
+	assert_int_equal(c->server.max_in_flight, 1024);
 	assert_string_equal(c->store_path, "/var/lib/snpd/snpd.db");
 	assert_string_equal(c->export_dir, "/var/lib/snpd/export");
 	assert_false(c->clock_is_fixed);
@@ -478,6 +479,9 @@ test_ranges(void **state)
 		{ "linger", "set", "server", "{\"linger_ms\": -1}",
 		    "server.linger_ms: must be an integer from 0 to 10000", 0,
 		    NULL },
+		{ "in flight", "set", "server", "{\"max_in_flight\": 0}",
+		    "server.max_in_flight: must be an integer from 1 to 65536",
+		    0, NULL },
 		{ "message size", "set", "server",
 		    "{\"max_message_bytes\": 1023}",
 		    "server.max_message_bytes: must be an integer from 1024 to "

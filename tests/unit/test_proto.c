@@ -233,7 +233,21 @@ test_decode_errors(void **state)
 		    PROTO_EBADREQ, NULL, "not JSON" },
 		{ "only whitespace", BYTES(" \n"), PROTO_EBADREQ, NULL,
 		    "not JSON" },
-		{ "only a NUL", BYTES("\0"), PROTO_EBADREQ, NULL, "not JSON" },
+		{ "only a NUL", BYTES("\0"), PROTO_EBADREQ, NULL,
+		    "empty message" },
+		{ "raw control in a string",
+		    BYTES("{\"v\":1,\"id\":\"a\x01b\",\"op\":\"sys.ping\"}"),
+		    PROTO_EBADREQ, NULL, "control character" },
+		{ "raw newline in an id",
+		    BYTES("{\"v\":1,\"id\":\"x\n<0>y\",\"op\":\"p\"}"),
+		    PROTO_EBADREQ, NULL, "control character" },
+		{ "NUL escape cuts a token",
+		    BYTES("{\"v\":1,\"op\":\"sys.ping\","
+		    "\"token\":\"good\\u0000junk\"}"),
+		    PROTO_EBADREQ, NULL, "NUL" },
+		{ "NUL byte inside",
+		    BYTES("{\"v\":1,\"op\":\"sys\0ping\"}"),
+		    PROTO_EBADREQ, NULL, "control character" },
 		{ "array", BYTES("[{\"v\":1,\"op\":\"sys.ping\"}]"),
 		    PROTO_EBADREQ, NULL, "not a JSON object" },
 		{ "string", BYTES("\"sys.ping\""), PROTO_EBADREQ, NULL,
@@ -249,7 +263,7 @@ test_decode_errors(void **state)
 		    PROTO_EBADREQ, NULL, "bytes after the JSON value" },
 		{ "garbage after NUL",
 		    BYTES("{\"v\":1,\"op\":\"sys.ping\"}\0x"), PROTO_EBADREQ,
-		    NULL, "bytes after the JSON value" },
+		    NULL, "control character" },
 		{ "v missing", BYTES("{\"id\":\"c-1\",\"op\":\"sys.ping\"}"),
 		    PROTO_EVERSION, "c-1", "v: " },
 		{ "v 2", BYTES("{\"v\":2,\"id\":\"c-2\",\"op\":\"sys.ping\"}"),
@@ -643,6 +657,23 @@ test_parse_values(void **state)
 	assert_string_equal(why, "bytes after the JSON value");
 }
 
+/* An escaped backslash before "u0000" is text, not a NUL escape. */
+static void
+test_parse_escaped_backslash(void **state)
+{
+	static const char in[] = "{\"t\":\"a\\\\u0000b\",\"n\":\"\\n\"}";
+	char why[PROTO_WHY_MAX];
+	cJSON *v, *t;
+
+	(void)state;
+	v = proto_parse(in, sizeof(in) - 1, why, sizeof(why));
+	if (v == NULL)
+		fail_msg("refused: %s", why);
+	t = cJSON_GetObjectItemCaseSensitive(v, "t");
+	assert_string_equal(t->valuestring, "a\\u0000b");
+	cJSON_Delete(v);
+}
+
 int
 main(void)
 {
@@ -658,6 +689,7 @@ main(void)
 		cmocka_unit_test(test_reply_decode_unknown_code),
 		cmocka_unit_test(test_err_table),
 		cmocka_unit_test(test_req_roundtrip),
+		cmocka_unit_test(test_parse_escaped_backslash),
 		cmocka_unit_test(test_parse_values),
 	};
 
