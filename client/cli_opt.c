@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include <nanomsg/nn.h>
 
@@ -113,6 +114,14 @@ cli_opt_endpoint(const char *ep, char *why, size_t whylen)
 	if (strlen(ep) >= NN_SOCKADDR_MAX) {
 		snprintf(why, whylen, "endpoint longer than %d bytes",
 		    NN_SOCKADDR_MAX - 1);
+		return -1;
+	}
+	/* nanomsg 1.1.5 aborts (an assert) on a longer ipc:// path. */
+	if (strncmp(ep, "ipc://", 6) == 0 &&
+	    strlen(ep + 6) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		snprintf(why, whylen, "endpoint \"%s\": socket path longer "
+		    "than %zu bytes", ep,
+		    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 		return -1;
 	}
 	for (size_t k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {

@@ -70,14 +70,24 @@ chmod 600 "$demo/snpd.json"
 mkdir -p "$state"
 stop_demo
 
+# A Unix socket path holds at most 107 bytes, and the demo's sockets are
+# under conf/demo/state: from a deep clone, reach conf/demo through a
+# short symlink (snpd keeps the config's path as named).
+cfgdir=$top/$demo
+longest=/state/events.sock
+if [ $((${#cfgdir} + ${#longest})) -gt 107 ]; then
+	cfgdir=${XDG_RUNTIME_DIR:-/tmp}/snpd-demo-$(id -u)
+	ln -sfn "$top/$demo" "$cfgdir"
+fi
+
 clock=(--now "$now")
 [ "$now" = real ] && clock=()
 : >"$log"
-setsid build/daemon/snpd -c "$demo/snpd.json" "${clock[@]}" \
+setsid build/daemon/snpd -c "$cfgdir/snpd.json" "${clock[@]}" \
     </dev/null >/dev/null 2>>"$log" &
 echo $! >"$pidfile"
 
-export SNP_ENDPOINT=ipc://$top/$state/snpd.sock
+export SNP_ENDPOINT=ipc://$cfgdir/state/snpd.sock
 export SNP_TOKEN
 SNP_TOKEN=$(token_of secretariat-martine)
 snpctl=build/client/snpctl

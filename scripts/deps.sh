@@ -20,16 +20,16 @@ for p in "${pkgs[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "deps: installing ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
 	sudo=()
 elif command -v sudo >/dev/null; then
 	sudo=(sudo)
 else
-	echo "deps: missing packages and neither root nor sudo:" \
-	    "${missing[*]}" >&2
+	echo "deps: these packages are missing: ${missing[*]}" >&2
+	echo "deps: install them as root: apt-get install ${missing[*]}" >&2
 	exit 1
 fi
+echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -q
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
