@@ -92,6 +92,10 @@ out=$(nc_req --data "{\"v\":1,\"id\":\"n-1\",\"op\":\"sys.ping\",\"token\":\"$AD
 check "nanocat gets a ping reply" \
     grep -q '"id":"n-1","ok":true,"result":{"version":"0.1.0"' <<<"$out"
 
+out=$(nc_req --data "{\"v\":1,\"id\":\"n-2\",\"op\":\"sys.status\",\"token\":\"$COORD_TOKEN\"}")
+check "nanocat gets a status reply" \
+    grep -q '"id":"n-2","ok":true,"result":{.*"territory":"CPTS Test"' <<<"$out"
+
 # --- bad input: each gets its error reply, and snpd keeps serving -------
 expect_error() {
 	local desc=$1 code=$2 out
