@@ -1,0 +1,2 @@
+/* PLACEHOLDER: calendar step, being written */
+#include "daemon/core/cal.h"

@@ -1,0 +1,2 @@
+/* PLACEHOLDER: interval sets, being written */
+#include "daemon/core/ivs.h"

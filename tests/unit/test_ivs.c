@@ -1,0 +1,2 @@
+/* PLACEHOLDER: replaced by the real test */
+int main(void) { return 0; }
