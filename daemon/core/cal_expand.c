@@ -470,7 +470,8 @@ cal_expand(struct cal_run *r, icalcomponent *m, icalcomponent **ovr,
 			taf[n_taf++] = (struct cal_taf){ rid_wall,
 			    w1 - rid_wall, ok, od };
 	}
-	qsort(taf, n_taf, sizeof(*taf), cal_taf_cmp);
+	if (n_taf > 1)
+		qsort(taf, n_taf, sizeof(*taf), cal_taf_cmp);
 
 	t = 0;
 	for (size_t i = 0; i < is.n; i++) {
