@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/feed.h"
 #include "daemon/log.h"
 #include "daemon/ops.h"
 #include "daemon/srv.h"
@@ -96,6 +97,8 @@ daemon_reload(struct daemon *d, char **errors)
 	d->cfg = c;
 	d->cfg_loaded_utc = clk_now_utc(&d->clk);
 	d->reloads++;
+	if (d->feeds != NULL)
+		feeds_reload(d->feeds);
 	log_notice("cfg", "config reloaded: %zu GPs, %zu sectors, %zu "
 	    "principals", c->n_gps, c->n_sectors, c->n_principals);
 	return 0;
@@ -120,6 +123,8 @@ daemon_close(struct daemon *d)
 	 */
 	store_close(d->store);
 	d->store = NULL;
+	feeds_close(d->feeds);
+	d->feeds = NULL;
 	srv_close(d->srv);
 	d->srv = NULL;
 	uv_walk(&d->loop, daemon_close_walk, NULL);
@@ -205,6 +210,7 @@ daemon_on_signal(uv_signal_t *h, int signum)
 		log_notice("main", "%s: shutting down",
 		    signum == SIGINT ? "SIGINT" : "SIGTERM");
 		d->state = DAEMON_DRAINING;
+		feeds_quiesce(d->feeds);
 		srv_drain(d->srv);	/* may call daemon_on_drained now */
 		break;
 	case DAEMON_DRAINING:
@@ -269,6 +275,10 @@ daemon_start(struct daemon *d)
 	vo.hard_max_bytes = (size_t)(2 * c->server.max_message_bytes + 65536);
 	if (srv_open(&d->loop, &vo, &d->srv, why, sizeof(why)) != 0) {
 		log_err("srv", "%s", why);
+		return 1;
+	}
+	if (feeds_open(d, &d->feeds, why, sizeof(why)) != 0) {
+		log_err("feed", "%s", why);
 		return 1;
 	}
 	if (daemon_signals(d) != 0 ||

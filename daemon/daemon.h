@@ -10,6 +10,7 @@
 #include "daemon/clk.h"
 #include "proto/rfc3339.h"
 
+struct feeds;
 struct srv;
 struct store;
 
@@ -34,6 +35,7 @@ struct daemon {
 	struct cfg		*cfg;
 	struct store		*store;
 	struct srv		*srv;
+	struct feeds		*feeds;
 	uv_signal_t		 sig_term, sig_int, sig_hup;
 	uv_timer_t		 linger;
 	enum daemon_state	 state;

@@ -8,6 +8,7 @@
 
 #include "daemon/cfg.h"
 #include "daemon/daemon.h"
+#include "daemon/http.h"
 #include "daemon/log.h"
 #include "proto/rfc3339.h"
 
@@ -90,6 +91,7 @@ main(int argc, char **argv)
 	struct daemon_opts o = { 0 };
 	struct rfc3339 t;
 	bool check = false;
+	char why[256];
 	int ch, level = LOG_NOTICE, rc;
 
 	log_init();
@@ -146,7 +148,13 @@ main(int argc, char **argv)
 	umask(027);
 	raise_nofile();
 	tz_init();
+	if (!check && http_global_init(why, sizeof(why)) != 0) {
+		fprintf(stderr, "snpd: %s\n", why);
+		return 1;
+	}
 	rc = check ? check_only(o.cfg_path) : daemon_run(&o);
+	if (!check)
+		http_global_cleanup();
 	tz_shutdown();
 	return rc;
 }

@@ -26,6 +26,24 @@ static const char *const store_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	"  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+	/*
+	 * 2: each GP's feed, its last good content (so that a restart with
+	 * the source down still plans with it) and its fetch status.
+	 */
+	"CREATE TABLE feed ("
+	"  gp TEXT PRIMARY KEY,"
+	"  ics BLOB,"
+	"  hash INTEGER NOT NULL DEFAULT 0,"
+	"  etag TEXT,"
+	"  last_modified TEXT,"
+	"  good_utc INTEGER NOT NULL DEFAULT 0,"
+	"  events INTEGER NOT NULL DEFAULT 0,"
+	"  warnings INTEGER NOT NULL DEFAULT 0,"
+	"  fetch_utc INTEGER NOT NULL DEFAULT 0,"
+	"  ok_utc INTEGER NOT NULL DEFAULT 0,"
+	"  failing_since_utc INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT"
+	");",
 };
 #define STORE_SCHEMA \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -34,6 +52,21 @@ static const char *const store_migrations[] = {
 static const char *const store_sql[ST_COUNT] = {
 	[ST_AUDIT_ADD] = "INSERT INTO audit(at_utc, who, what, ref)"
 	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_FEED_GOOD] = "INSERT INTO feed(gp, ics, hash, etag, last_modified,"
+	    " good_utc, events, warnings, fetch_utc, ok_utc,"
+	    " failing_since_utc, error)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?6, ?6, 0, NULL)"
+	    " ON CONFLICT(gp) DO UPDATE SET ics = ?2, hash = ?3, etag = ?4,"
+	    " last_modified = ?5, good_utc = ?6, events = ?7, warnings = ?8,"
+	    " fetch_utc = ?6, ok_utc = ?6, failing_since_utc = 0,"
+	    " error = NULL",
+	[ST_FEED_STATUS] = "INSERT INTO feed(gp, fetch_utc, ok_utc,"
+	    " failing_since_utc, error, etag, last_modified)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT(gp) DO UPDATE SET fetch_utc = ?2, ok_utc = ?3,"
+	    " failing_since_utc = ?4, error = ?5,"
+	    " etag = coalesce(?6, etag), last_modified = coalesce(?7,"
+	    " last_modified)",
 };
 
 static const char *const store_errs[STORE_ERR_COUNT] = {

@@ -60,6 +60,8 @@ void		 store_close(struct store *s);
 /* The statements of the writer's registry (store.c, store_sql). */
 enum store_stmt {
 	ST_AUDIT_ADD,
+	ST_FEED_GOOD,		/* store_feed.c */
+	ST_FEED_STATUS,
 	ST_COUNT
 };
 
