@@ -261,18 +261,24 @@ daemon_start(struct daemon *d)
 		.arg = d,
 	};
 	char why[512];
+	size_t big;
 
 	if (store_open(&d->loop, &so, &d->store, why, sizeof(why)) != 0) {
 		log_err("store", "%s", why);
 		return 1;
 	}
 	/*
-	 * nanomsg drops, without a word, a connection whose message is over
-	 * NN_RCVMAXSIZE. Set it to twice our limit, plus room for the
-	 * envelope, so that an oversized request still gets E_TOO_LARGE.
-	 * (feed.push's larger limit will raise it when it exists.)
+	 * feed.push carries a calendar of up to feeds.max_bytes, JSON-escaped
+	 * (each CRLF doubles): allow twice that. nanomsg drops, without a
+	 * word, a connection whose message is over NN_RCVMAXSIZE: set it to
+	 * twice the larger limit, plus room for the envelope, so that an
+	 * oversized request still gets E_TOO_LARGE.
 	 */
-	vo.hard_max_bytes = (size_t)(2 * c->server.max_message_bytes + 65536);
+	vo.large_op = "feed.push";
+	vo.large_op_bytes = (size_t)(2 * c->feeds.max_bytes + 65536);
+	big = vo.large_op_bytes > vo.max_message_bytes ? vo.large_op_bytes :
+	    vo.max_message_bytes;
+	vo.hard_max_bytes = 2 * big + 65536;
 	if (srv_open(&d->loop, &vo, &d->srv, why, sizeof(why)) != 0) {
 		log_err("srv", "%s", why);
 		return 1;

@@ -39,7 +39,7 @@ struct http_xfer {
 	struct http		*h;
 	CURL			*easy;
 	struct curl_slist	*hdrs;		/* conditional headers */
-	struct http_result	*res;		/* filled as we go, then handed */
+	struct http_result	*res;		/* filled, then given to done */
 	http_done_fn		 done;
 	void			*arg;
 	char			*body;		/* cap bytes, len used */

@@ -52,7 +52,7 @@ struct http_get_opts {
 	 * 0: 8 MiB.
 	 */
 	size_t		 max_bytes;
-	int		 max_redirects;	/* 0 follows none; past it, an error */
+	int		 max_redirects;	/* <= 0: none; past it, an error */
 	const char	*user_agent;	/* NULL: "snpd/<version>" */
 };
 
@@ -72,7 +72,7 @@ struct http_result {
 	char	*etag;
 	char	*last_modified;
 	/*
-	 * Why it failed ("HTTP 500", "cannot connect: Connection refused"),
+	 * Why it failed ("HTTP 500", "cannot connect: connection refused"),
 	 * "" on success. Never holds any part of the URL: it is safe to log
 	 * next to http_mask_url().
 	 */
@@ -105,13 +105,17 @@ void		 http_close(struct http *h);
 /*
  * Start GET o->url. Returns HTTP_OK, with *out (if out is not NULL) the
  * transfer for http_cancel(), and done(arg, res) later on the loop thread,
- * never from inside this call. Otherwise HTTP_EURL or HTTP_ENOMEM, done is
- * never called and *out is NULL.
+ * never from inside this call. Otherwise HTTP_EURL, HTTP_ENOMEM or
+ * HTTP_EOTHER (libcurl refused an option), done is never called and *out
+ * is NULL.
  */
 int		 http_get(struct http *h, const struct http_get_opts *o,
 		    http_done_fn done, void *arg, struct http_xfer **out);
 
-/* Stop a transfer whose done has not run yet; done will not be called. */
+/*
+ * Stop a transfer whose done has not run yet; done will not be called.
+ * NULL is a no-op.
+ */
 void		 http_cancel(struct http_xfer *x);
 
 /* Free a result and what it still owns. NULL is a no-op. */

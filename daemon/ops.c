@@ -20,6 +20,13 @@ static const struct ops_def ops_table[] = {
 	{ "sys.reload",	AUTH_R(ADMIN), ops_sys_reload },
 	{ "gp.list",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) |
 	    AUTH_R(SECRETARIAT) | AUTH_R(NURSE), ops_gp_list },
+	{ "feed.status", AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(GP),
+	    ops_feed_status },
+	{ "feed.refresh", AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(GP),
+	    ops_feed_refresh },
+	{ "feed.push",	AUTH_R(ADMIN) | AUTH_R(GP), ops_feed_push },
+	{ "avail.get",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(GP),
+	    ops_avail_get },
 };
 
 static const struct ops_def *

@@ -18,6 +18,10 @@ void	ops_sys_ping(struct daemon *d, struct srv_req *r);
 void	ops_sys_status(struct daemon *d, struct srv_req *r);
 void	ops_sys_reload(struct daemon *d, struct srv_req *r);
 void	ops_gp_list(struct daemon *d, struct srv_req *r);
+void	ops_feed_status(struct daemon *d, struct srv_req *r);
+void	ops_feed_refresh(struct daemon *d, struct srv_req *r);
+void	ops_feed_push(struct daemon *d, struct srv_req *r);
+void	ops_avail_get(struct daemon *d, struct srv_req *r);
 
 /* Add key: utc as RFC 3339 in the territory's zone to obj. */
 void	ops_add_time(const struct daemon *d, cJSON *obj, const char *key,

@@ -4,6 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/feed.h"
+
+/* feed_ok, and feed_state: ok, failing, never (read), push-only. */
+static void
+ops_gp_feed(struct daemon *d, const char *gp, cJSON *o)
+{
+	struct feed_view v;
+	const char *state = "never";
+
+	if (feeds_view(d->feeds, gp, &v)) {
+		if (v.is_push_only && v.avail == NULL)
+			state = "push-only";
+		else if (v.state == FEED_OK)
+			state = "ok";
+		else if (v.state == FEED_FAILING)
+			state = "failing";
+	}
+	cJSON_AddBoolToObject(o, "feed_ok", strcmp(state, "ok") == 0);
+	cJSON_AddStringToObject(o, "feed_state", state);
+}
+
 static int
 ops_gp_cmp(const void *a, const void *b)
 {
@@ -52,13 +73,7 @@ ops_gp_list(struct daemon *d, struct srv_req *r)
 		cJSON_AddStringToObject(o, "name", g->name);
 		cJSON_AddStringToObject(o, "sector", c->sectors[g->sector].id);
 		cJSON_AddBoolToObject(o, "teleconsult", g->teleconsult);
-		/*
-		 * Nothing is fetched yet (the feeds issue brings it): a feed
-		 * is "never" fetched, or the GP publishes by push only.
-		 */
-		cJSON_AddBoolToObject(o, "feed_ok", false);
-		cJSON_AddStringToObject(o, "feed_state",
-		    g->feed != NULL ? "never" : "push-only");
+		ops_gp_feed(d, g->id, o);
 		if (g->rpps != NULL)
 			cJSON_AddStringToObject(o, "rpps", g->rpps);
 		cJSON_AddItemToArray(res, o);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/feed.h"
 #include "daemon/store.h"
 
 void
@@ -23,23 +24,18 @@ ops_sys_ping(struct daemon *d, struct srv_req *r)
 	srv_reply_ok(r, res);
 }
 
-/* Feeds by state. Until feeds are fetched, a GP with a source is "never". */
+/* Feeds by state: ok, failing (last good kept), never read, push only. */
 static void
-ops_sys_feed_counts(const struct cfg *c, cJSON *res)
+ops_sys_feed_counts(struct feeds *fs, cJSON *res)
 {
 	cJSON *f = cJSON_AddObjectToObject(res, "feeds");
-	unsigned never = 0, push_only = 0;
+	struct feeds_counts n;
 
-	for (size_t i = 0; i < c->n_gps; i++) {
-		if (c->gps[i].feed != NULL)
-			never++;
-		else
-			push_only++;
-	}
-	cJSON_AddNumberToObject(f, "ok", 0);
-	cJSON_AddNumberToObject(f, "failing", 0);
-	cJSON_AddNumberToObject(f, "never", never);
-	cJSON_AddNumberToObject(f, "push_only", push_only);
+	feeds_count(fs, &n);
+	cJSON_AddNumberToObject(f, "ok", n.ok);
+	cJSON_AddNumberToObject(f, "failing", n.failing);
+	cJSON_AddNumberToObject(f, "never", n.never);
+	cJSON_AddNumberToObject(f, "push_only", n.push_only);
 }
 
 void
@@ -68,7 +64,7 @@ ops_sys_status(struct daemon *d, struct srv_req *r)
 	cJSON_AddNumberToObject(o, "reloads", d->reloads);
 	cJSON_AddNumberToObject(res, "gps", (double)c->n_gps);
 	cJSON_AddNumberToObject(res, "sectors", (double)c->n_sectors);
-	ops_sys_feed_counts(c, res);
+	ops_sys_feed_counts(d->feeds, res);
 	/* Planning and on-call come with later issues: nothing yet. */
 	o = cJSON_AddObjectToObject(res, "slots_today");
 	cJSON_AddNumberToObject(o, "reserved", 0);

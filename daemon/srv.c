@@ -106,6 +106,13 @@ srv_open(uv_loop_t *loop, const struct srv_opts *opts, struct srv **out,
 	s->loop = loop;
 	s->opts = *opts;
 	s->rep = s->pub = -1;
+	/* The op name may live in a config a reload frees: our own copy. */
+	if (opts->large_op != NULL &&
+	    (s->opts.large_op = strdup(opts->large_op)) == NULL) {
+		free(s);
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
 	rcvmax = opts->hard_max_bytes > INT32_MAX ? INT32_MAX :
 	    (int)opts->hard_max_bytes;
 	/*
@@ -144,6 +151,7 @@ fail:
 		nn_close(s->rep);
 	if (s->pub >= 0)
 		nn_close(s->pub);
+	free((char *)(uintptr_t)s->opts.large_op);
 	free(s);
 	return -1;
 }
@@ -276,12 +284,19 @@ srv_take(struct srv *s, void *body, size_t len, void *ctrl)
 	s->n_in_flight++;
 
 	/* Sizes are checked before parsing: no work for an oversized one. */
-	if (len > s->opts.max_message_bytes) {
+	if (len > s->opts.max_message_bytes &&
+	    (s->opts.large_op == NULL || len > s->opts.large_op_bytes)) {
 		srv_reply_err(r, PROTO_ETOOLARGE, "message of %zu bytes, the "
 		    "limit is %zu", len, s->opts.max_message_bytes);
 		return;
 	}
 	err = proto_req_decode(body, len, &r->req, why, sizeof(why));
+	if (err == PROTO_OK && len > s->opts.max_message_bytes &&
+	    strcmp(r->req.op, s->opts.large_op) != 0) {
+		srv_reply_err(r, PROTO_ETOOLARGE, "message of %zu bytes, the "
+		    "limit is %zu", len, s->opts.max_message_bytes);
+		return;
+	}
 	if (r->req.id != NULL)
 		srv_log_safe(r->rid, sizeof(r->rid), r->req.id);
 	if (err != PROTO_OK) {
@@ -368,8 +383,10 @@ srv_poll_closed(uv_handle_t *h)
 {
 	struct srv *s = h->data;
 
-	if (--s->open_handles == 0)
+	if (--s->open_handles == 0) {
+		free((char *)(uintptr_t)s->opts.large_op);
 		free(s);
+	}
 }
 
 void

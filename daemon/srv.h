@@ -43,6 +43,13 @@ struct srv_opts {
 	const char	*pub_url;
 	size_t		 max_message_bytes;	/* over it: E_TOO_LARGE */
 	/*
+	 * One op (feed.push) may carry more, up to large_op_bytes: a
+	 * message between the two limits is parsed, and refused unless it
+	 * is that op.
+	 */
+	const char	*large_op;
+	size_t		 large_op_bytes;
+	/*
 	 * nanomsg drops the connection of a peer sending more than this
 	 * (NN_RCVMAXSIZE); above max_message_bytes so that a request a bit
 	 * too large still gets its E_TOO_LARGE.

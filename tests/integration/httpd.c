@@ -47,7 +47,8 @@
 
 #define MAX_DOCS	16
 #define MAX_HITS	64
-#define PATH_MAX_LEN	128
+#define PATH_MAX_LEN	128	/* of a document or a counter */
+#define TARGET_MAX	1024	/* of a request's path and query */
 #define REQ_MAX		8192
 #define CHUNK		65536
 
@@ -353,8 +354,8 @@ on_slow(uv_timer_t *t)
 static void
 serve(struct conn *c)
 {
-	char path[PATH_MAX_LEN], target[PATH_MAX_LEN], arg[1024], body[128];
-	char *query, *sp;
+	char path[TARGET_MAX], target[PATH_MAX_LEN], arg[TARGET_MAX];
+	char body[128], *query, *sp;
 	struct hits *ht;
 	struct doc *d;
 	size_t len;
@@ -362,7 +363,7 @@ serve(struct conn *c)
 
 	/* "GET /path?query HTTP/1.1" */
 	sp = strchr(c->req, ' ');
-	if (sp == NULL || sscanf(sp + 1, "%127s", path) != 1) {
+	if (sp == NULL || sscanf(sp + 1, "%1023s", path) != 1) {
 		respond(c, 400, "Bad Request", "", NULL, 0);
 		return;
 	}
@@ -438,8 +439,7 @@ serve(struct conn *c)
 			snprintf(arg, sizeof(arg), "/ok.ics");
 		snprintf(body, sizeof(body), "Location: %.100s\r\n", arg);
 		respond(c, 302, "Found", body, NULL, 0);
-	}
-	else
+	} else
 		respond(c, 404, "Not Found", "", "not found\n", 10);
 }
 

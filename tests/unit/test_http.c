@@ -21,7 +21,7 @@
 #define NGOT		8
 #define DEADLINE_MS	10000
 #define BIG_LIMIT	100000		/* max_bytes of the /big cases */
-#define CURL_CHUNK	16384		/* CURL_MAX_WRITE_SIZE, at most a write */
+#define CURL_CHUNK	16384		/* CURL_MAX_WRITE_SIZE */
 
 /* The server, shared by every test: started once, killed at the end. */
 static pid_t httpd_pid = -1;
