@@ -513,9 +513,13 @@ feed_http_done(void *arg, struct http_result *res)
 		http_result_free(res);
 		return;
 	}
-	if (res->not_modified && f->has_avail) {
+	if (res->not_modified) {
+		/* Validators are sent only with content in hand. */
 		http_result_free(res);
-		feed_unchanged(f);
+		if (f->has_avail)
+			feed_unchanged(f);
+		else
+			feed_failed(f, "HTTP 304 for a calendar never read");
 		return;
 	}
 	j = calloc(1, sizeof(*j));

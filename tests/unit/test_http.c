@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -220,6 +221,8 @@ httpd_start(void)
 	httpd_pid = fork();
 	assert_true(httpd_pid >= 0);
 	if (httpd_pid == 0) {
+		/* Die with the test, even one killed before its teardown. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
