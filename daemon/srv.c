@@ -291,8 +291,9 @@ srv_take(struct srv *s, void *body, size_t len, void *ctrl)
 		return;
 	}
 	err = proto_req_decode(body, len, &r->req, why, sizeof(why));
-	if (err == PROTO_OK && len > s->opts.max_message_bytes &&
-	    strcmp(r->req.op, s->opts.large_op) != 0) {
+	/* Past the normal limit, only a well-formed large op may pass. */
+	if (len > s->opts.max_message_bytes && (err != PROTO_OK ||
+	    strcmp(r->req.op, s->opts.large_op) != 0)) {
 		srv_reply_err(r, PROTO_ETOOLARGE, "message of %zu bytes, the "
 		    "limit is %zu", len, s->opts.max_message_bytes);
 		return;
