@@ -9,8 +9,8 @@
  */
 enum cli_exit {
 	CLI_EXIT_OK = 0,
-	CLI_EXIT_REFUSED = 1,	/* an error reply, or stdout failed */
-	CLI_EXIT_USAGE = 2,	/* bad command line: nothing was sent */
+	CLI_EXIT_REFUSED = 1,	/* error reply, not a calendar, stdout failed */
+	CLI_EXIT_USAGE = 2,	/* bad command line or file: nothing was sent */
 	CLI_EXIT_NOREPLY = 3,	/* no reply in time, or an unreadable one */
 };
 

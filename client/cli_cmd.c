@@ -7,20 +7,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "client/cli_cmd_feed.h"
 #include "client/cli_net.h"
 #include "client/cli_opt.h"
 #include "client/cli_view.h"
+#include "client/cli_view_feed.h"
 #include "proto/proto.h"
-
-/* What a command's args function builds from its words. */
-struct cli_req {
-	const char	*op;	/* preset from the table; `call` sets it */
-	cJSON		*args;	/* owned until sent; NULL for none */
-};
 
 /*
  * One command. Adding one is an entry in cli_cmds[], plus an args
- * function here when it takes words and a view in cli_view.c.
+ * function here (or in cli_cmd_feed.c) when it takes words and a view in
+ * cli_view.c (or cli_view_feed.c).
  */
 struct cli_cmd {
 	const char	*name;
@@ -28,9 +25,11 @@ struct cli_cmd {
 	const char	*usage;		/* after "snpctl " */
 	const char	*summary;	/* one line in snpctl --help */
 	const char	*help;		/* snpctl help NAME, after the usage */
+	/* Default wait for the reply, seconds; 0: CLI_OPT_TIMEOUT_S. */
+	double		 timeout_s;
 	/*
 	 * Checks the words after the command name (global options taken
-	 * out) into req; -1 with why set on a usage error. NULL: the
+	 * out) into req (struct cli_req says what it returns). NULL: the
 	 * command takes no words.
 	 */
 	int		(*args)(int argc, char **argv, struct cli_req *req,
@@ -195,6 +194,157 @@ static const struct cli_cmd cli_cmds[] = {
 "  2 GPs\n",
 	},
 	{
+		.name = "feeds",
+		.op = "feed.status",
+		.usage = "feeds [--gp ID]",
+		.summary = "whether snpd can read each GP's calendar",
+		.args = cli_cmd_feed_gp_args,
+		.show = cli_view_feed_status,
+		.help =
+"Shows, for each GP, whether snpd could read their calendar (feed)\n"
+"lately: its state, where snpd reads it from, how many events it holds,\n"
+"when it was last read and, when reading fails, since when and why.\n"
+"\n"
+"STATE is one of:\n"
+"  ok         the last reading worked\n"
+"  failing    the last readings failed: snpd goes on planning with the\n"
+"             last calendar it could read, so the GP's recent changes are\n"
+"             missing (ERROR says since when and why)\n"
+"  never      nothing read yet\n"
+"  push-only  the GP has no calendar address: they send their calendar\n"
+"             with 'snpctl publish', and have not yet\n"
+"Times are the territory's local time. EVENTS counts the calendar's\n"
+"events; \"(N skipped)\" counts broken ones that snpd left out. Long\n"
+"errors are cut to fit the table: --json prints them whole.\n"
+"\n"
+"  --gp ID   only this GP's calendar\n"
+"\n"
+"Who may use it: administrators and the coordinator; a GP, for their own\n"
+"calendar only (without --gp, a GP sees their own).\n"
+"\n"
+"Example:\n"
+"  $ snpctl feeds\n"
+"  GP            STATE    SOURCE               EVENTS  LAST OK      ERROR\n"
+"  gp-aubignat   ok       file aubignat.ics    6       30/11 13:45\n"
+"  gp-benali     ok       file benali.ics      7       30/11 13:45\n"
+"  gp-morin      failing  https://agenda.fr/…  5       29/11 18:30  "
+"failing since 30/11 08:07: cannot connect: connection refused\n"
+"  ...\n"
+"  gp-tixier     ok       file tixier.ics      8       30/11 13:45\n"
+"  12 feeds: 11 ok, 1 failing\n",
+	},
+	{
+		.name = "refresh",
+		.op = "feed.refresh",
+		.usage = "refresh [--gp ID]",
+		.summary = "make snpd read the GPs' calendars again now",
+		.args = cli_cmd_feed_gp_args,
+		.show = cli_view_feed_refresh,
+		.help =
+"Asks snpd to read the GPs' calendars (feeds) again now, rather than at\n"
+"its next regular reading (every 5 minutes unless configured otherwise):\n"
+"after a GP changed their agenda, or once a failing feed is repaired.\n"
+"snpd reads them in the background; 'snpctl feeds' shows the outcome a\n"
+"few seconds later. A GP who sends their calendar with 'snpctl publish'\n"
+"has nothing to read again.\n"
+"\n"
+"  --gp ID   only this GP's calendar\n"
+"\n"
+"Who may use it: administrators and the coordinator; a GP, for their own\n"
+"calendar only.\n"
+"\n"
+"Example:\n"
+"  $ snpctl refresh\n"
+"  refresh queued for 12 feeds\n",
+	},
+	{
+		.name = "publish",
+		.op = "feed.push",
+		.usage = "publish --gp ID FILE",
+		.summary = "send a GP's calendar (an .ics file) to snpd",
+		.timeout_s = 60,
+		.args = cli_cmd_feed_publish_args,
+		.show = cli_view_feed_push,
+		.help =
+"Sends a GP's calendar to snpd: FILE is an iCalendar file (.ics), as\n"
+"agenda software exports it, or - to read it from standard input. snpd\n"
+"uses it at once, in place of the previous one. This is how a GP whose\n"
+"calendar snpd cannot fetch by itself keeps it up to date; when snpd\n"
+"does fetch it (SOURCE in 'snpctl feeds'), its next reading replaces\n"
+"what was published.\n"
+"\n"
+"snpd learns what an event's time is for from its CATEGORIES (the\n"
+"category, or label, of the event in most agenda software):\n"
+"  SNP        time you offer for same-day care (soins non programmés):\n"
+"             the CPTS secretariat may book patients into it\n"
+"  ASTREINTE  on-call time: nurses may call you for a teleconsultation\n"
+"  CONGES     an absence (leave): no slot is put in it; CONGÉS, ABSENCE\n"
+"             and VACANCES work too, and so does any whole-day event\n"
+"             not marked free\n"
+"Any other event is busy time, unless marked free (transparent) or\n"
+"cancelled: no slot is put in it either. \"Cabinet, SNP\" counts as SNP,\n"
+"\"SNP-après-midi\" does not. Your CPTS may use other words: ask the\n"
+"coordinator.\n"
+"\n"
+"snpctl then prints what snpd found: the events read, and the hours\n"
+"offered, on call, busy (and absent) over the weeks snpd plans for.\n"
+"If FILE is not a valid calendar, snpd refuses it and keeps the\n"
+"previous one: snpctl prints why, exit status 1 (the same when snpctl\n"
+"finds FILE is not UTF-8 text, as a calendar must be). A file snpctl\n"
+"cannot read, or larger than 64 MiB, is refused before anything is sent\n"
+"(exit status 2). snpctl waits up to 60 s for the answer (--timeout\n"
+"changes it); if none came, the calendar may still have been taken:\n"
+"see 'snpctl feeds'.\n"
+"\n"
+"  --gp ID   the GP whose calendar it is\n"
+"\n"
+"Who may use it: administrators; a GP, for their own calendar only.\n"
+"\n"
+"Example:\n"
+"  $ snpctl publish --gp gp-dupont agenda.ics\n"
+"  published gp-dupont: 7 events, 28 h offered for SNP, 12 h on call, "
+"96 h busy\n",
+	},
+	{
+		.name = "avail",
+		.op = "avail.get",
+		.usage = "avail --gp ID [--from T] [--to T]",
+		.summary = "a GP's offered, busy and free time, by day",
+		.args = cli_cmd_feed_avail_args,
+		.show = cli_view_feed_avail,
+		.help =
+"Shows a GP's time day by day, as snpd read it in their calendar:\n"
+"  SNP offert   time offered for same-day care (SNP)\n"
+"  astreinte    on-call time, for nurses' teleconsultation requests\n"
+"  occupé       busy time (consultations, visits...), absences apart\n"
+"  absent       an absence (leave)\n"
+"  SNP libre    what of the offered time snpd can turn into slots: inside\n"
+"               the territory's SNP hours, outside busy time\n"
+"Times are the territory's local time, whatever this machine's. A day\n"
+"beyond the weeks snpd plans for says so.\n"
+"\n"
+"  --gp ID     the GP\n"
+"  --from T    the first day: a date (2026-11-30, from its midnight) or a\n"
+"              time with its offset (2026-11-30T14:00:00+01:00); default\n"
+"              today, by this machine's clock (a test snpd on a fixed\n"
+"              clock may live on another day: give --from)\n"
+"  --to T      the end, not included, in the same forms; default the day\n"
+"              after --from's day. At most 366 days.\n"
+"\n"
+"Who may use it: administrators and the coordinator; a GP, for their own\n"
+"time only.\n"
+"\n"
+"Example:\n"
+"  $ snpctl avail --gp gp-dupont --from 2026-12-04 --to 2026-12-08\n"
+"  gp-dupont: calendar ok\n"
+"  ven. 04/12  occupé      08:30–12:00, 14:00–19:00\n"
+"  sam. 05/12  rien dans l'agenda\n"
+"  dim. 06/12  rien dans l'agenda\n"
+"  lun. 07/12  SNP offert  14:00–18:00\n"
+"              occupé      08:30–12:00\n"
+"              SNP libre   14:00–18:00\n",
+	},
+	{
 		.name = "reload",
 		.op = "sys.reload",
 		.usage = "reload",
@@ -256,18 +406,26 @@ cli_cmd_find(const char *name)
 	return NULL;
 }
 
+/* Usages longer than this get their summary on the next line. */
+#define CLI_CMD_LIST_COLS	24
+
 void
 cli_cmd_list(struct cli_out *out)
 {
 	static const char help_usage[] = "help COMMAND";
-	int w = (int)strlen(help_usage);
+	int w = (int)strlen(help_usage), n;
 
 	for (size_t i = 0; i < CLI_CMD_COUNT; i++)
-		if ((int)strlen(cli_cmds[i].usage) > w)
-			w = (int)strlen(cli_cmds[i].usage);
+		if ((n = (int)strlen(cli_cmds[i].usage)) > w &&
+		    n <= CLI_CMD_LIST_COLS)
+			w = n;
 	for (size_t i = 0; i < CLI_CMD_COUNT; i++)
-		cli_out_printf(out, "  %-*s  %s\n", w, cli_cmds[i].usage,
-		    cli_cmds[i].summary);
+		if ((int)strlen(cli_cmds[i].usage) > w)
+			cli_out_printf(out, "  %s\n  %-*s  %s\n",
+			    cli_cmds[i].usage, w, "", cli_cmds[i].summary);
+		else
+			cli_out_printf(out, "  %-*s  %s\n", w,
+			    cli_cmds[i].usage, cli_cmds[i].summary);
 	cli_out_printf(out, "  %-*s  %s\n", w, help_usage,
 	    "explain a command (or: snpctl COMMAND --help)");
 }
@@ -316,7 +474,7 @@ int
 cli_cmd_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
-	struct cli_req req = { .op = cmd->op, .args = NULL };
+	struct cli_req req = { .op = cmd->op, .args = NULL, .asked = NULL };
 	struct proto_reply rep;
 	struct cli_view_res res;
 	struct cli_out out;
@@ -357,9 +515,15 @@ cli_cmd_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
 
 	/* Every word is checked before anything goes on the wire. */
 	if (cmd->args != NULL) {
-		if (cmd->args(nwords, words, &req, why, sizeof(why)) != 0) {
+		if ((r = cmd->args(nwords, words, &req, why, sizeof(why))) !=
+		    0) {
 			cJSON_Delete(req.args);
-			rc = cli_cmd_usage(cmd, why);
+			if (r < 0) {
+				rc = cli_cmd_usage(cmd, why);
+			} else {
+				fprintf(stderr, "snpctl: %s\n", why);
+				rc = r;
+			}
 			goto out;
 		}
 	} else if (nwords > 0) {
@@ -368,6 +532,8 @@ cli_cmd_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
 		rc = cli_cmd_usage(cmd, why);
 		goto out;
 	}
+	if (ctx->timeout_s == 0)
+		ctx->timeout_s = cmd->timeout_s;
 	if (cli_opt_resolve(ctx, why, sizeof(why)) != 0) {
 		fprintf(stderr, "snpctl: %s\n", why);
 		cJSON_Delete(req.args);
@@ -387,6 +553,7 @@ cli_cmd_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
 		goto out;
 	}
 	res.result = rep.result;
+	res.asked = req.asked;
 	if (ctx->is_json) {
 		cli_out_json(&out, res.result);
 	} else if ((rc = cmd->show(&res, &out, why, sizeof(why))) !=
@@ -400,6 +567,7 @@ flush:
 		rc = CLI_EXIT_REFUSED;
 	}
 out:
+	cJSON_Delete(req.asked);
 	proto_reply_fini(&rep);
 	cli_out_fini(&out);
 	free(words);

@@ -3,10 +3,25 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "client/cli.h"
 #include "client/cli_out.h"
 
 struct cli_cmd;
+
+/*
+ * What a command's args function builds from its words (cli_cmd.c and
+ * cli_cmd_feed.c have them). Such a function returns 0; -1 with why set
+ * on a usage error; or another exit status with why set when a word is
+ * right but what it names is not (a file that cannot be read). Whatever
+ * it returns, what it put in req is freed by the caller.
+ */
+struct cli_req {
+	const char	*op;	/* preset from the table; `call` sets it */
+	cJSON		*args;	/* owned until sent; NULL for none */
+	cJSON		*asked;	/* owned; for the view (cli_view_res) */
+};
 
 /* The command called name, or NULL. */
 const struct cli_cmd *cli_cmd_find(const char *name);

@@ -467,10 +467,16 @@ cli_table_print(const struct cli_table *t, struct cli_out *out)
 	}
 	for (size_t c = 0; t->head != NULL && c < t->ncols; c++)
 		cli_table_cell(out, t->head[c], width[c], c + 1 == t->ncols);
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t c = 0; c < t->ncols; c++)
-			cli_table_cell(out, t->cells[r * t->ncols + c],
-			    width[c], c + 1 == t->ncols);
+	for (size_t r = 0; r < t->nrows; r++) {
+		char *const *row = t->cells + r * t->ncols;
+		size_t last = t->ncols - 1;
+
+		/* Empty cells at the end: no padding before nothing. */
+		while (last > 0 && row[last][0] == '\0')
+			last--;
+		for (size_t c = 0; c <= last; c++)
+			cli_table_cell(out, row[c], width[c], c == last);
+	}
 	free(width);
 }
 

@@ -14,7 +14,7 @@
  * Result readers. A field missing or of another type reads as absent:
  * an older or newer snpd must get a partial view, never a crash.
  */
-static const char *
+const char *
 cli_view_str(const cJSON *o, const char *key)
 {
 	const cJSON *it = jarg_get(o, key);
@@ -22,7 +22,7 @@ cli_view_str(const cJSON *o, const char *key)
 	return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
-static bool
+bool
 cli_view_int(const cJSON *o, const char *key, long long *v)
 {
 	const cJSON *it = jarg_get(o, key);
@@ -38,8 +38,7 @@ cli_view_int(const cJSON *o, const char *key, long long *v)
 	return true;
 }
 
-/* 1 true, 0 false, -1 absent. */
-static int
+int
 cli_view_bool(const cJSON *o, const char *key)
 {
 	const cJSON *it = jarg_get(o, key);
@@ -47,18 +46,13 @@ cli_view_bool(const cJSON *o, const char *key)
 	return cJSON_IsBool(it) ? cJSON_IsTrue(it) : -1;
 }
 
-static const char *
+const char *
 cli_view_plural(long long n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
 }
 
-/* Appends a formatted part to buf, after ", " unless buf is empty. */
-static void
-cli_view_part(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
+void
 cli_view_part(char *buf, size_t len, const char *fmt, ...)
 {
 	size_t used = strlen(buf);

@@ -1,6 +1,7 @@
 /* snpctl views: each command's result, printed for a person. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -11,7 +12,28 @@
 struct cli_view_res {
 	const cJSON	*result;	/* never NULL */
 	double		 rtt_ms;
+	/*
+	 * What the command line asked, for views that must name it (the
+	 * GP published to, the days asked for): an object the command's
+	 * args function built, or NULL.
+	 */
+	const cJSON	*asked;
 };
+
+/*
+ * Result readers for views. A field missing or of another type reads as
+ * absent (NULL, false): an older or newer snpd gets a partial view.
+ */
+const char	*cli_view_str(const cJSON *o, const char *key);
+/* An integral number, exact in a double, into *v. */
+bool		 cli_view_int(const cJSON *o, const char *key, long long *v);
+/* 1 true, 0 false, -1 absent. */
+int		 cli_view_bool(const cJSON *o, const char *key);
+const char	*cli_view_plural(long long n, const char *one,
+		    const char *many);
+/* Appends a formatted part to buf, after ", " unless buf is empty. */
+void		 cli_view_part(char *buf, size_t len, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 /*
  * Each view appends res, in words, to out and returns an exit status.

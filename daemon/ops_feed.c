@@ -299,6 +299,7 @@ ops_avail_get(struct daemon *d, struct srv_req *r)
 	    ivs_subtract(&snp_win, &v.avail->busy, &free_snp) != 0) {
 		ivs_fini(&win);
 		ivs_fini(&snp_win);
+		ivs_fini(&free_snp);
 		cJSON_Delete(res);
 		srv_reply_err(r, PROTO_EINTERNAL, "out of memory");
 		return;

@@ -286,8 +286,15 @@ srv_take(struct srv *s, void *body, size_t len, void *ctrl)
 	/* Sizes are checked before parsing: no work for an oversized one. */
 	if (len > s->opts.max_message_bytes &&
 	    (s->opts.large_op == NULL || len > s->opts.large_op_bytes)) {
-		srv_reply_err(r, PROTO_ETOOLARGE, "message of %zu bytes, the "
-		    "limit is %zu", len, s->opts.max_message_bytes);
+		if (s->opts.large_op != NULL)
+			srv_reply_err(r, PROTO_ETOOLARGE, "message of %zu "
+			    "bytes, the limit is %zu (%zu for %s)", len,
+			    s->opts.max_message_bytes, s->opts.large_op_bytes,
+			    s->opts.large_op);
+		else
+			srv_reply_err(r, PROTO_ETOOLARGE, "message of %zu "
+			    "bytes, the limit is %zu", len,
+			    s->opts.max_message_bytes);
 		return;
 	}
 	err = proto_req_decode(body, len, &r->req, why, sizeof(why));
