@@ -7,7 +7,8 @@
 #
 # The clock is pinned to Monday 30 November 2026, 13:45 in Paris, so that
 # the demo agendas always show the same afternoon; DEMO_NOW=real uses the
-# real clock, DEMO_NOW=<RFC 3339 time> another moment.
+# real clock, DEMO_NOW=<RFC 3339 time> another moment. Each start begins
+# with a fresh store; DEMO_KEEP=1 keeps the previous one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -69,6 +70,10 @@ ninja -C build >/dev/null
 chmod 600 "$demo/snpd.json"
 mkdir -p "$state"
 stop_demo
+# With its clock pinned, the demo starts from a fresh store each time (a
+# store kept from an earlier run would hold times "after" now), unless
+# DEMO_KEEP=1.
+[ "${DEMO_KEEP:-0}" = 1 ] || rm -f "$state"/snpd.db "$state"/snpd.db-*
 
 # A Unix socket path holds at most 107 bytes, and the demo's sockets are
 # under conf/demo/state: from a deep clone, reach conf/demo through a
@@ -102,12 +107,28 @@ until "$snpctl" --timeout 0.5 ping >/dev/null 2>&1; do
 	sleep 0.1
 done
 
+# The agendas are read in the first seconds: wait for them all.
+coord=$(token_of coord-faure)
+deadline=$((SECONDS + 15))
+until SNP_TOKEN=$coord "$snpctl" --json status 2>/dev/null |
+    grep -q '"ok": *12'; do
+	[ $SECONDS -ge $deadline ] && break
+	sleep 0.2
+done
+
 echo "snpd runs on the demo territory (pid $(cat "$pidfile"), log $log)."
 echo "As the CPTS secretariat (token of secretariat-martine):"
 show build/client/snpctl ping
 show build/client/snpctl status
-show build/client/snpctl gps
 show build/client/snpctl gps --sector volcans
+echo
+echo "As the coordinator (token of coord-faure): the GPs' agendas, read"
+echo "from conf/demo/feeds/, and what one of them offers this week."
+SNP_TOKEN=$coord
+show build/client/snpctl feeds
+show build/client/snpctl avail --gp gp-tixier --from 2026-12-07 \
+    --to 2026-12-10
+SNP_TOKEN=$(token_of secretariat-martine)
 
 cat <<EOF
 
@@ -115,6 +136,9 @@ To go on by hand, in this shell:
   export SNP_ENDPOINT=$SNP_ENDPOINT
   export SNP_TOKEN=$SNP_TOKEN        # secretariat
   build/client/snpctl --help
+Edit an agenda in conf/demo/feeds/ and snpd reads it at once:
+  SNP_TOKEN=$coord build/client/snpctl avail --gp gp-dupont \\
+      --from 2026-11-30 --to 2026-12-07
 Other demo principals and their tokens are in $demo/snpd.json.
 Stop the demo with: scripts/demo.sh stop
 EOF
