@@ -241,7 +241,8 @@ feed_plan_next(struct feed *f)
 	const struct cfg *c = f->fs->d->cfg;
 	uint64_t s = (uint64_t)c->feeds.refresh_s, cap;
 
-	if (f->is_closing || (f->url == NULL && f->path == NULL))
+	if (f->is_closing || f->fs->is_quiet ||
+	    (f->url == NULL && f->path == NULL))
 		return;
 	if (f->failures > 0) {
 		cap = s > FEED_RETRY_MAX_S ? s : FEED_RETRY_MAX_S;
