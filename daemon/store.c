@@ -586,7 +586,7 @@ store_schema_version(const struct store *s)
 int64_t
 store_size_bytes(struct store *s)
 {
-	int64_t pages, size;
+	int64_t pages = 0, size = 0;
 
 	if (store_pragma_int(s->rdb, "PRAGMA page_count", &pages) !=
 	    SQLITE_OK || store_pragma_int(s->rdb, "PRAGMA page_size",

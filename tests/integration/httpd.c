@@ -221,8 +221,13 @@ hits_of(const char *path)
 		if (strcmp(hits[i].path, path) == 0)
 			return &hits[i];
 		if (hits[i].path[0] == '\0') {
-			snprintf(hits[i].path, sizeof(hits[i].path), "%s",
-			    path);
+			/* A longer path is counted under its first bytes. */
+			size_t n = strlen(path);
+
+			if (n >= sizeof(hits[i].path))
+				n = sizeof(hits[i].path) - 1;
+			memcpy(hits[i].path, path, n);
+			hits[i].path[n] = '\0';
 			return &hits[i];
 		}
 	}
