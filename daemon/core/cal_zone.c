@@ -191,18 +191,9 @@ cal_ztab_from_wall(const struct cal_ztab *t, int64_t wall)
 int64_t
 cal_wall_of(struct icaltimetype t)
 {
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = t.year - 1900;
-	tm.tm_mon = t.month - 1;
-	tm.tm_mday = t.day;
-	if (!t.is_date) {
-		tm.tm_hour = t.hour;
-		tm.tm_min = t.minute;
-		tm.tm_sec = t.second;
-	}
-	return (int64_t)timegm(&tm);
+	if (t.is_date)
+		return tz_civil(t.year, t.month, t.day, 0, 0, 0);
+	return tz_civil(t.year, t.month, t.day, t.hour, t.minute, t.second);
 }
 
 struct icaltimetype

@@ -80,23 +80,43 @@ tz_to_local(const struct tz *z, int64_t utc, struct tz_local *out)
 	out->offset_s = off;
 }
 
+/*
+ * Days from 1970-01-01 to year-month-01 (proleptic Gregorian), after
+ * Howard Hinnant's days_from_civil: eras of 400 years, March-based years.
+ */
+static int64_t
+tz_days_from_civil(int64_t y, int64_t m)
+{
+	int64_t era, yoe, doy, doe;
+
+	y += (m - 1) >= 0 ? (m - 1) / 12 : -((12 - m) / 12);
+	m = ((m - 1) % 12 + 12) % 12 + 1;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int64_t
+tz_civil(int64_t year, int64_t month, int64_t day, int64_t hour,
+    int64_t min, int64_t sec)
+{
+	/* Days, hours, minutes and seconds are linear: they carry alone. */
+	return (tz_days_from_civil(year, month) + day - 1) * 86400 +
+	    hour * 3600 + min * 60 + sec;
+}
+
 int64_t
 tz_from_local(const struct tz *z, int year, int month, int day, int hour,
     int min, int sec)
 {
-	struct tm tm;
 	int64_t wall, u_before, u_after;
 	int32_t off_before, off_after;
 	int ok_before, ok_after;
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = month - 1;
-	tm.tm_mday = day;
-	tm.tm_hour = hour;
-	tm.tm_min = min;
-	tm.tm_sec = sec;
-	wall = (int64_t)timegm(&tm);	/* the wall time read as if UTC */
+	wall = tz_civil(year, month, day, hour, min, sec);  /* as if UTC */
 
 	/*
 	 * Real zones change offset at most once in two days, so the offsets

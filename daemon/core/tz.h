@@ -38,6 +38,14 @@ void		 tz_to_local(const struct tz *z, int64_t utc,
 int64_t		 tz_from_local(const struct tz *z, int year, int month,
 		    int day, int hour, int min, int sec);
 
+/*
+ * Seconds since the epoch of a civil date and time read as UTC: what
+ * timegm() computes, by arithmetic (no glibc lock, no struct tm). Fields
+ * may be out of range and carry (month 13, day 0, hour 24).
+ */
+int64_t		 tz_civil(int64_t year, int64_t month, int64_t day,
+		    int64_t hour, int64_t min, int64_t sec);
+
 /* 00:00 local of the day holding instant utc. */
 int64_t		 tz_day_start(const struct tz *z, int64_t utc);
 

@@ -340,6 +340,46 @@ test_new_york(void **state)
 	    tz_day_start(ny, utc(2026, 11, 1, 12, 0, 0)), 25 * HOUR);
 }
 
+/* tz_civil carries out-of-range fields exactly as timegm() does. */
+static void
+test_civil_matches_timegm(void **state)
+{
+	uint64_t x = 20261123;	/* a fixed xorshift seed: the same cases */
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		int64_t f[6], got;
+		struct tm tm;
+
+		for (int k = 0; k < 6; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			f[k] = (int64_t)(x % 1000);
+		}
+		f[0] = 1600 + f[0];		/* year 1600..2599 */
+		f[1] = f[1] % 40 - 12;		/* month -12..27 */
+		f[2] = f[2] % 90 - 30;		/* day -30..59 */
+		f[3] = f[3] % 60 - 10;		/* hour -10..49 */
+		f[4] = f[4] % 150 - 30;		/* minute */
+		f[5] = f[5] % 150 - 30;		/* second */
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = (int)f[0] - 1900;
+		tm.tm_mon = (int)f[1] - 1;
+		tm.tm_mday = (int)f[2];
+		tm.tm_hour = (int)f[3];
+		tm.tm_min = (int)f[4];
+		tm.tm_sec = (int)f[5];
+		got = tz_civil(f[0], f[1], f[2], f[3], f[4], f[5]);
+		if (got != (int64_t)timegm(&tm))
+			fail_msg("%lld-%lld-%lld %lld:%lld:%lld: %lld, timegm "
+			    "%lld", (long long)f[0], (long long)f[1],
+			    (long long)f[2], (long long)f[3], (long long)f[4],
+			    (long long)f[5], (long long)got,
+			    (long long)timegm(&tm));
+	}
+}
+
 int
 main(void)
 {
@@ -353,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_utc),
 		cmocka_unit_test(test_new_york),
+		cmocka_unit_test(test_civil_matches_timegm),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
