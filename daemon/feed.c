@@ -6,68 +6,14 @@
 #include <string.h>
 
 #include "daemon/daemon.h"
-#include "daemon/evt.h"
 #include "daemon/feed_int.h"
 #include "daemon/http.h"
 #include "daemon/log.h"
 #include "daemon/store.h"
 #include "daemon/store_feed.h"
 
-#define FEED_RETRY_FIRST_S	30	/* first retry after a failure */
-#define FEED_RETRY_MAX_S	3600	/* backoff cap (or refresh_s) */
-#define FEED_DEBOUNCE_MS	100	/* a save is several writes */
-#define FEED_MAX_REDIRECTS	5
-
-struct feed {
-	struct feeds		*fs;
-	char			 gp[65];
-	char			*url;		/* http(s), or NULL */
-	char			*path;		/* file, or NULL */
-	char			 masked[160];	/* the source, for status */
-	/* Status. */
-	enum feed_state		 state;
-	int64_t			 fetch_utc, ok_utc, good_utc;
-	int64_t			 failing_since_utc;
-	char			*error;
-	char			*etag, *last_modified;
-	unsigned		 failures;	/* in a row: the backoff */
-	/* The content in use, and its expansion. */
-	char			*ics;
-	size_t			 ics_len;
-	uint64_t		 hash;
-	struct cal_avail	 avail;
-	bool			 has_avail;
-	unsigned		 avail_generation;
-	/* Machinery. */
-	uv_timer_t		 timer;		/* next fetch, or debounce */
-	uv_fs_event_t		 watch;		/* the file's directory */
-	int			 open_handles;
-	bool			 has_watch;
-	bool			 is_closing;
-	struct http_xfer	*xfer;
-	struct feed_job		*job;		/* at most one at a time */
-	struct feed_job		*pending;	/* a push waiting for it */
-	bool			 wants_fetch;	/* after the job in flight */
-};
-
-struct feeds {
-	struct daemon		*d;
-	struct http		*http;
-	struct feed_params	*params;
-	struct feed		**v;
-	size_t			 n;
-	uv_timer_t		 midnight;	/* a new day: slide */
-	bool			 is_quiet;	/* draining: no new fetch */
-	bool			 is_closing;
-	int			 alive;		/* feeds and the timer left */
-	uint64_t		 rng;
-};
-
-static void	feed_fetch(struct feed *f);
-static void	feed_job_done(uv_work_t *req, int status);
-static void	feed_queue(struct feed *f, struct feed_job *j);
-
-static void
+/* An event's or answer's time, in the territory's zone. */
+void
 feeds_add_time(const struct daemon *d, cJSON *o, const char *key,
     int64_t utc)
 {
@@ -87,7 +33,7 @@ feeds_rand(struct feeds *fs)
 }
 
 /* ms, give or take 10 %, so that feeds do not all fetch at once. */
-static uint64_t
+uint64_t
 feeds_jitter(struct feeds *fs, uint64_t ms)
 {
 	uint64_t spread = ms / 10;
@@ -97,7 +43,7 @@ feeds_jitter(struct feeds *fs, uint64_t ms)
 	return ms - spread + feeds_rand(fs) % (2 * spread + 1);
 }
 
-static void
+void
 feed_params_unref(struct feed_params *p)
 {
 	if (p == NULL || --p->refs > 0)
@@ -181,424 +127,20 @@ feed_params_same(const struct feed_params *a, const struct feed_params *b)
 	return true;
 }
 
-static void
+void
 feed_set_str(char **dst, const char *src)
 {
 	free(*dst);
 	*dst = src != NULL ? strdup(src) : NULL;
 }
 
-static struct feed *
+struct feed *
 feeds_find(struct feeds *fs, const char *gp)
 {
 	for (size_t i = 0; i < fs->n; i++)
 		if (strcmp(fs->v[i]->gp, gp) == 0)
 			return fs->v[i];
 	return NULL;
-}
-
-/* --- results -------------------------------------------------------- */
-
-static void
-feed_store_done(void *arg, int err)
-{
-	(void)arg;
-	if (err != STORE_OK)
-		log_err("feed", "feed state not stored: %s",
-		    store_strerror(err));
-}
-
-/* Copy f's status into a store row (no content). */
-static void
-feed_row(const struct feed *f, struct store_feed *row)
-{
-	memset(row, 0, sizeof(*row));
-	snprintf(row->gp, sizeof(row->gp), "%s", f->gp);
-	row->etag = f->etag;
-	row->last_modified = f->last_modified;
-	row->error = f->error;
-	row->fetch_utc = f->fetch_utc;
-	row->ok_utc = f->ok_utc;
-	row->failing_since_utc = f->failing_since_utc;
-	row->good_utc = f->good_utc;
-	row->hash = f->hash;
-	row->ics = f->ics;
-	row->ics_len = f->ics_len;
-	row->events = (int64_t)f->avail.events;
-	row->warnings = (int64_t)f->avail.warnings;
-}
-
-static void
-feed_on_timer(uv_timer_t *t)
-{
-	feed_fetch(t->data);
-}
-
-/* Next fetch: refresh_s after a success, a growing backoff after failures. */
-static void
-feed_plan_next(struct feed *f)
-{
-	const struct cfg *c = f->fs->d->cfg;
-	uint64_t s = (uint64_t)c->feeds.refresh_s, cap;
-
-	if (f->is_closing || f->fs->is_quiet ||
-	    (f->url == NULL && f->path == NULL))
-		return;
-	if (f->failures > 0) {
-		cap = s > FEED_RETRY_MAX_S ? s : FEED_RETRY_MAX_S;
-		s = FEED_RETRY_FIRST_S;
-		for (unsigned i = 1; i < f->failures && s < cap; i++)
-			s *= 2;
-		if (s > cap)
-			s = cap;
-	}
-	uv_timer_start(&f->timer, feed_on_timer,
-	    feeds_jitter(f->fs, s * 1000), 0);
-}
-
-/* A fetch or parse failed: keep the last good content, say why. */
-static void
-feed_failed(struct feed *f, const char *why)
-{
-	struct daemon *d = f->fs->d;
-	int64_t now = clk_now_utc(&d->clk);
-	struct store_feed row;
-	cJSON *e;
-
-	if (f->failing_since_utc == 0)
-		f->failing_since_utc = now;
-	f->fetch_utc = now;
-	f->state = FEED_FAILING;
-	f->failures++;
-	feed_set_str(&f->error, why);
-	log_warning("feed", "gp=%s %s: %s (retry %u)", f->gp, f->masked, why,
-	    f->failures);
-	feed_row(f, &row);
-	if (d->store != NULL)
-		store_feed_save_status(d->store, &row, feed_store_done, NULL);
-	e = cJSON_CreateObject();
-	cJSON_AddStringToObject(e, "gp", f->gp);
-	cJSON_AddStringToObject(e, "error", why);
-	feeds_add_time(d, e, "since", f->failing_since_utc);
-	feeds_add_time(d, e, "at", now);
-	evt_publish(d->srv, "feed.error", e);
-	feed_plan_next(f);
-}
-
-/* A fetch found nothing new (304, or the same bytes): a success. */
-static void
-feed_unchanged(struct feed *f)
-{
-	struct daemon *d = f->fs->d;
-	struct store_feed row;
-
-	f->fetch_utc = f->ok_utc = clk_now_utc(&d->clk);
-	f->state = f->has_avail ? FEED_OK : f->state;
-	f->failures = 0;
-	f->failing_since_utc = 0;
-	feed_set_str(&f->error, NULL);
-	feed_row(f, &row);
-	row.ics = NULL;
-	if (d->store != NULL)
-		store_feed_save_status(d->store, &row, feed_store_done, NULL);
-	feed_plan_next(f);
-}
-
-/* Announce new content once it is on disk; then answer a push. */
-struct feed_commit {
-	struct feeds	*fs;
-	char		 gp[65];
-	feeds_push_fn	 push_done;
-	void		*push_arg;
-};
-
-static void
-feed_committed(void *arg, int err)
-{
-	struct feed_commit *x = arg;
-	struct feed *f = x->fs->is_closing ? NULL : feeds_find(x->fs, x->gp);
-	struct daemon *d = x->fs->d;
-	cJSON *e;
-
-	if (err != STORE_OK) {
-		log_err("feed", "gp=%s new content not stored: %s", x->gp,
-		    store_strerror(err));
-		if (x->push_done != NULL)
-			x->push_done(x->push_arg, -1, store_strerror(err),
-			    NULL);
-		free(x);
-		return;
-	}
-	if (f != NULL) {
-		e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "gp", f->gp);
-		cJSON_AddNumberToObject(e, "events", (double)f->avail.events);
-		cJSON_AddNumberToObject(e, "warnings",
-		    (double)f->avail.warnings);
-		cJSON_AddNumberToObject(e, "offered_snp_s",
-		    (double)ivs_total(&f->avail.offered_snp));
-		cJSON_AddNumberToObject(e, "offered_oncall_s",
-		    (double)ivs_total(&f->avail.offered_oncall));
-		cJSON_AddNumberToObject(e, "busy_s",
-		    (double)ivs_total(&f->avail.busy));
-		feeds_add_time(d, e, "at", f->good_utc);
-		evt_publish(d->srv, "feed.updated", e);
-	}
-	if (x->push_done != NULL)
-		x->push_done(x->push_arg, 0, "", f != NULL ? &f->avail : NULL);
-	free(x);
-}
-
-/* Take a good parse: the new content and availability, stored, announced. */
-static void
-feed_take(struct feed *f, struct feed_job *j)
-{
-	struct daemon *d = f->fs->d;
-	bool is_new = j->origin != FEED_FROM_STORE;
-	struct feed_commit *x;
-	struct store_feed row;
-	int err;
-
-	cal_avail_fini(&f->avail);
-	f->avail = j->avail;
-	cal_avail_init(&j->avail);
-	f->has_avail = true;
-	f->avail_generation = j->params->generation;
-	if (j->text != f->ics) {
-		free(f->ics);
-		f->ics = j->text;
-		f->ics_len = j->len;
-		j->text = NULL;
-	}
-	f->hash = j->hash;
-	if (!is_new) {
-		/* Restored or re-expanded: nothing new to store or say. */
-		if (f->state == FEED_NEVER)
-			f->state = FEED_OK;
-		return;
-	}
-	f->fetch_utc = f->ok_utc = f->good_utc = clk_now_utc(&d->clk);
-	f->state = FEED_OK;
-	f->failures = 0;
-	f->failing_since_utc = 0;
-	feed_set_str(&f->error, NULL);
-	if (j->origin == FEED_FROM_HTTP) {
-		feed_set_str(&f->etag, j->etag);
-		feed_set_str(&f->last_modified, j->last_modified);
-	}
-	log_info("feed", "gp=%s %s: %zu events, %zu warnings", f->gp,
-	    f->masked, f->avail.events, f->avail.warnings);
-	x = calloc(1, sizeof(*x));
-	feed_row(f, &row);
-	if (x == NULL || d->store == NULL) {
-		free(x);
-		if (j->push_done != NULL)
-			j->push_done(j->push_arg, -1, "out of memory", NULL);
-		return;
-	}
-	x->fs = f->fs;
-	snprintf(x->gp, sizeof(x->gp), "%s", f->gp);
-	x->push_done = j->push_done;
-	x->push_arg = j->push_arg;
-	j->push_done = NULL;
-	err = store_feed_save_good(d->store, &row, feed_committed, x);
-	if (err != STORE_OK)
-		feed_committed(x, err);
-}
-
-/* --- jobs ------------------------------------------------------------- */
-
-/* Queue a parse of j for f; takes j. */
-static void
-feed_queue(struct feed *f, struct feed_job *j)
-{
-	struct feeds *fs = f->fs;
-
-	j->feed = f;
-	j->params = fs->params;
-	fs->params->refs++;
-	f->job = j;
-	if (uv_queue_work(&fs->d->loop, &j->req, feed_job_work,
-	    feed_job_done) != 0) {
-		f->job = NULL;
-		feed_params_unref(j->params);
-		if (j->push_done != NULL)
-			j->push_done(j->push_arg, -1, "cannot queue the parse",
-			    NULL);
-		feed_job_free(j);
-	}
-}
-
-static void
-feed_job_done(uv_work_t *req, int status)
-{
-	struct feed_job *j = (struct feed_job *)req;
-	struct feed *f = j->feed;
-
-	if (f == NULL || status == UV_ECANCELED) {
-		/* Orphaned: the GP left the config, or snpd is closing. */
-		if (j->push_done != NULL)
-			j->push_done(j->push_arg, -1, "snpd is closing", NULL);
-		feed_params_unref(j->params);
-		feed_job_free(j);
-		return;
-	}
-	f->job = NULL;
-	if (j->is_unchanged && j->params->generation == f->avail_generation &&
-	    f->has_avail) {
-		if (j->push_done != NULL)
-			j->push_done(j->push_arg, 0, "", &f->avail);
-		else
-			feed_unchanged(f);
-	} else if (j->is_unchanged) {
-		/* Same bytes, new parameters: expand them again. */
-		struct feed_job *again = calloc(1, sizeof(*again));
-
-		if (again != NULL) {
-			*again = *j;
-			memset(&again->req, 0, sizeof(again->req));
-			again->skip_hash = 0;
-			again->is_unchanged = false;
-			again->path = NULL;
-			cal_avail_init(&again->avail);
-			j->text = NULL;
-			j->etag = j->last_modified = NULL;
-			j->push_done = NULL;
-			feed_params_unref(j->params);
-			feed_job_free(j);
-			feed_queue(f, again);
-			return;
-		}
-		feed_failed(f, "out of memory");
-	} else if (j->err != CAL_OK) {
-		char why[300];
-
-		snprintf(why, sizeof(why), "%s: %s", j->err > 0 ?
-		    cal_strerror(j->err) : "unreadable", j->why);
-		if (j->push_done != NULL)
-			j->push_done(j->push_arg, j->err, why, NULL);
-		else if (j->origin == FEED_FROM_STORE)
-			log_warning("feed", "gp=%s stored content: %s", f->gp,
-			    why);
-		else
-			feed_failed(f, why);
-	} else {
-		feed_take(f, j);
-		if (j->origin == FEED_FROM_HTTP || j->origin == FEED_FROM_FILE)
-			feed_plan_next(f);
-	}
-	feed_params_unref(j->params);
-	feed_job_free(j);
-	if (f->pending != NULL && !f->is_closing) {
-		j = f->pending;
-		f->pending = NULL;
-		feed_queue(f, j);
-	} else if (f->wants_fetch && !f->is_closing) {
-		f->wants_fetch = false;
-		feed_fetch(f);
-	}
-}
-
-/* --- fetching ---------------------------------------------------------- */
-
-static void
-feed_http_done(void *arg, struct http_result *res)
-{
-	struct feed *f = arg;
-	struct feed_job *j;
-
-	f->xfer = NULL;
-	if (res->err != HTTP_OK) {
-		feed_failed(f, res->why[0] != '\0' ? res->why :
-		    http_strerror(res->err));
-		http_result_free(res);
-		return;
-	}
-	if (res->not_modified) {
-		/* Validators are sent only with content in hand. */
-		http_result_free(res);
-		if (f->has_avail)
-			feed_unchanged(f);
-		else
-			feed_failed(f, "HTTP 304 for a calendar never read");
-		return;
-	}
-	j = calloc(1, sizeof(*j));
-	if (j == NULL) {
-		http_result_free(res);
-		feed_failed(f, "out of memory");
-		return;
-	}
-	j->origin = FEED_FROM_HTTP;
-	j->text = res->body;
-	j->len = res->len;
-	res->body = NULL;
-	j->etag = res->etag;
-	j->last_modified = res->last_modified;
-	res->etag = res->last_modified = NULL;
-	if (f->has_avail && f->avail_generation == f->fs->params->generation)
-		j->skip_hash = f->hash;
-	http_result_free(res);
-	feed_queue(f, j);
-}
-
-static void
-feed_fetch(struct feed *f)
-{
-	struct feeds *fs = f->fs;
-	const struct cfg *c = fs->d->cfg;
-	struct feed_job *j;
-
-	if (f->is_closing || fs->is_quiet)
-		return;
-	uv_timer_stop(&f->timer);
-	if (f->job != NULL || f->xfer != NULL) {
-		f->wants_fetch = f->job != NULL;
-		return;
-	}
-	if (f->url != NULL) {
-		struct http_get_opts o = {
-			.url = f->url,
-			.etag = f->has_avail ? f->etag : NULL,
-			.last_modified = f->has_avail ? f->last_modified : NULL,
-			.timeout_s = c->feeds.timeout_s,
-			.max_bytes = (size_t)c->feeds.max_bytes,
-			.max_redirects = FEED_MAX_REDIRECTS,
-		};
-		int err = http_get(fs->http, &o, feed_http_done, f, &f->xfer);
-
-		if (err != HTTP_OK)
-			feed_failed(f, http_strerror(err));
-		return;
-	}
-	if (f->path == NULL)
-		return;		/* push only */
-	j = calloc(1, sizeof(*j));
-	if (j == NULL || (j->path = strdup(f->path)) == NULL) {
-		free(j);
-		feed_failed(f, "out of memory");
-		return;
-	}
-	j->origin = FEED_FROM_FILE;
-	if (f->has_avail && f->avail_generation == fs->params->generation)
-		j->skip_hash = f->hash;
-	feed_queue(f, j);
-}
-
-/* The watched directory changed: was it our file? Debounce, then read. */
-static void
-feed_on_fs_event(uv_fs_event_t *h, const char *name, int events, int status)
-{
-	struct feed *f = h->data;
-	const char *base = strrchr(f->path, '/');
-
-	(void)events;
-	if (status < 0 || f->is_closing)
-		return;
-	base = base != NULL ? base + 1 : f->path;
-	if (name != NULL && strcmp(name, base) != 0)
-		return;
-	uv_timer_start(&f->timer, feed_on_timer, FEED_DEBOUNCE_MS, 0);
 }
 
 /* --- lifecycle ------------------------------------------------------- */
@@ -685,28 +227,6 @@ feed_set_source(struct feed *f, const struct cfg_gp *g)
 		snprintf(f->masked, sizeof(f->masked), "push");
 }
 
-/* Watch the file's directory: editors save by writing a new file. */
-static void
-feed_watch(struct feed *f)
-{
-	char dir[4096];
-	const char *slash = strrchr(f->path, '/');
-	size_t n = slash != NULL ? (size_t)(slash - f->path) : 0;
-
-	if (n == 0 || n >= sizeof(dir))
-		return;
-	memcpy(dir, f->path, n);
-	dir[n] = '\0';
-	if (uv_fs_event_init(&f->fs->d->loop, &f->watch) != 0)
-		return;
-	f->watch.data = f;
-	f->open_handles++;
-	f->has_watch = true;
-	if (uv_fs_event_start(&f->watch, feed_on_fs_event, dir, 0) != 0)
-		log_warning("feed", "gp=%s: cannot watch its directory; it "
-		    "is read every refresh_s", f->gp);
-}
-
 static struct feed *
 feed_new(struct feeds *fs, const struct cfg_gp *g)
 {
@@ -722,7 +242,7 @@ feed_new(struct feeds *fs, const struct cfg_gp *g)
 	f->open_handles = 1;
 	fs->alive++;
 	if (f->path != NULL)
-		feed_watch(f);
+		feed_fetch_watch(f);
 	return f;
 }
 
@@ -750,7 +270,7 @@ feed_reexpand(struct feed *f)
 	memcpy(j->text, f->ics, f->ics_len);
 	j->len = f->ics_len;
 	j->origin = FEED_FROM_STORE;
-	feed_queue(f, j);
+	feed_job_queue(f, j);
 }
 
 /* New parameters (a reload, a new day): every feed expands again. */
@@ -829,7 +349,7 @@ feeds_restore(void *arg, struct store_feed *row)
 		j->len = row->ics_len;
 		row->ics = NULL;
 		j->origin = FEED_FROM_STORE;
-		feed_queue(f, j);
+		feed_job_queue(f, j);
 	}
 	store_feed_fini(row);
 }
@@ -859,7 +379,7 @@ feeds_start(struct feeds *fs)
 		struct feed *f = fs->v[i];
 
 		if (f->url != NULL || f->path != NULL)
-			uv_timer_start(&f->timer, feed_on_timer, spread > 0 ?
+			uv_timer_start(&f->timer, feed_fetch_on_timer, spread > 0 ?
 			    feeds_rand(fs) % spread : 0, 0);
 	}
 }
@@ -1098,6 +618,6 @@ feeds_push(struct feeds *fs, const char *gp, const char *ics, size_t len,
 	if (f->job != NULL)
 		f->pending = j;	/* after the parse in flight */
 	else
-		feed_queue(f, j);
+		feed_job_queue(f, j);
 	return 0;
 }

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon/daemon.h"
+#include "daemon/log.h"
+
 uint64_t
 feed_hash(const char *p, size_t n)
 {
@@ -132,4 +135,97 @@ feed_job_free(struct feed_job *j)
 	free(j->etag);
 	free(j->last_modified);
 	free(j);
+}
+
+/* Queue a parse of j for f; takes j. */
+static void	feed_job_done(uv_work_t *req, int status);
+
+void
+feed_job_queue(struct feed *f, struct feed_job *j)
+{
+	struct feeds *fs = f->fs;
+
+	j->feed = f;
+	j->params = fs->params;
+	fs->params->refs++;
+	f->job = j;
+	if (uv_queue_work(&fs->d->loop, &j->req, feed_job_work,
+	    feed_job_done) != 0) {
+		f->job = NULL;
+		feed_params_unref(j->params);
+		if (j->push_done != NULL)
+			j->push_done(j->push_arg, -1, "cannot queue the parse",
+			    NULL);
+		feed_job_free(j);
+	}
+}
+
+static void
+feed_job_done(uv_work_t *req, int status)
+{
+	struct feed_job *j = (struct feed_job *)req;
+	struct feed *f = j->feed;
+
+	if (f == NULL || status == UV_ECANCELED) {
+		/* Orphaned: the GP left the config, or snpd is closing. */
+		if (j->push_done != NULL)
+			j->push_done(j->push_arg, -1, "snpd is closing", NULL);
+		feed_params_unref(j->params);
+		feed_job_free(j);
+		return;
+	}
+	f->job = NULL;
+	if (j->is_unchanged && j->params->generation == f->avail_generation &&
+	    f->has_avail) {
+		if (j->push_done != NULL)
+			j->push_done(j->push_arg, 0, "", &f->avail);
+		else
+			feed_result_unchanged(f);
+	} else if (j->is_unchanged) {
+		/* Same bytes, new parameters: expand them again. */
+		struct feed_job *again = calloc(1, sizeof(*again));
+
+		if (again != NULL) {
+			*again = *j;
+			memset(&again->req, 0, sizeof(again->req));
+			again->skip_hash = 0;
+			again->is_unchanged = false;
+			again->path = NULL;
+			cal_avail_init(&again->avail);
+			j->text = NULL;
+			j->etag = j->last_modified = NULL;
+			j->push_done = NULL;
+			feed_params_unref(j->params);
+			feed_job_free(j);
+			feed_job_queue(f, again);
+			return;
+		}
+		feed_result_failed(f, "out of memory");
+	} else if (j->err != CAL_OK) {
+		char why[300];
+
+		snprintf(why, sizeof(why), "%s: %s", j->err > 0 ?
+		    cal_strerror(j->err) : "unreadable", j->why);
+		if (j->push_done != NULL)
+			j->push_done(j->push_arg, j->err, why, NULL);
+		else if (j->origin == FEED_FROM_STORE)
+			log_warning("feed", "gp=%s stored content: %s", f->gp,
+			    why);
+		else
+			feed_result_failed(f, why);
+	} else {
+		feed_result_take(f, j);
+		if (j->origin == FEED_FROM_HTTP || j->origin == FEED_FROM_FILE)
+			feed_fetch_plan(f);
+	}
+	feed_params_unref(j->params);
+	feed_job_free(j);
+	if (f->pending != NULL && !f->is_closing) {
+		j = f->pending;
+		f->pending = NULL;
+		feed_job_queue(f, j);
+	} else if (f->wants_fetch && !f->is_closing) {
+		f->wants_fetch = false;
+		feed_fetch(f);
+	}
 }
