@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(
 	meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	libuv1-dev libsqlite3-dev libical-dev libnanomsg-dev libcjson-dev
-	libcmocka-dev libcurl4-openssl-dev
+	libcmocka-dev libcurl4-openssl-dev libglpk-dev
 	nanomsg-utils sqlite3 tzdata procps curl
 )
 
