@@ -95,6 +95,11 @@ const char	*plan_strerror(int err);
  * an error (out is then empty).
  */
 int	plan_day(const struct plan_in *in, struct plan_out *out);
+/*
+ * The same plan from one min-cost flow on GLPK: slower, kept as the
+ * reference the tests hold plan_day() to (same coverage, same spread).
+ */
+int	plan_day_flow(const struct plan_in *in, struct plan_out *out);
 void	plan_out_fini(struct plan_out *out);
 
 /*
