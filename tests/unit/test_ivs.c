@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/seed.h"
+
 #include "daemon/core/ivs.h"
 
 #define NCASES(a)	(sizeof(a) / sizeof((a)[0]))
@@ -900,9 +902,7 @@ test_prop_identities(void **state)
 int
 main(void)
 {
-	const char *env = getenv("SNP_SEED");
-	uint64_t seed = 20260401;
-	char *end;
+	uint64_t seed;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lifetime),
 		cmocka_unit_test(test_push),
@@ -921,15 +921,7 @@ main(void)
 		cmocka_unit_test_prestate(test_prop_identities, &seed),
 	};
 
-	if (env != NULL && *env != '\0') {
-		seed = strtoull(env, &end, 0);
-		if (*end != '\0') {
-			fprintf(stderr, "SNP_SEED=%s: not a number\n", env);
-			return 1;
-		}
-	}
-	printf("seed=%llu (replay with SNP_SEED=%llu)\n",
-	    (unsigned long long)seed, (unsigned long long)seed);
-	fflush(stdout);
+	if (test_seed(20260401, &seed) != 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

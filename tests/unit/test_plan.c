@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/seed.h"
+
 #include "daemon/core/ivs.h"
 #include "daemon/core/plan.h"
 
@@ -1467,9 +1469,7 @@ test_strerror(void **state)
 int
 main(void)
 {
-	const char *env = getenv("SNP_SEED");
-	uint64_t seed = 20261130;
-	char *end;
+	uint64_t seed;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_neighbour),
 		cmocka_unit_test(test_hour_targets),
@@ -1487,15 +1487,7 @@ main(void)
 		cmocka_unit_test_prestate(test_prop_oracle, &seed),
 	};
 
-	if (env != NULL && *env != '\0') {
-		seed = strtoull(env, &end, 0);
-		if (*end != '\0') {
-			fprintf(stderr, "SNP_SEED=%s: not a number\n", env);
-			return 1;
-		}
-	}
-	printf("seed=%llu (replay with SNP_SEED=%llu)\n",
-	    (unsigned long long)seed, (unsigned long long)seed);
-	fflush(stdout);
+	if (test_seed(20261130, &seed) != 0)
+		return 1;
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
