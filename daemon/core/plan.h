@@ -112,3 +112,79 @@ void	plan_out_fini(struct plan_out *out);
 int	plan_grid(int64_t window_start, int64_t window_end, int window_min,
 	    int slot_s, const struct ivs *free, uint32_t gp,
 	    struct plan_slot **v, size_t *n, size_t *cap);
+
+/* ---- The horizon: a run of days, each planned with plan_day() ---- */
+
+#define PLAN_DAY_KINDS	8	/* tm_wday order, then holidays (WIN_HOL) */
+
+/* A reserved slot, or a booked or held one: a GP's [start, end). */
+struct plan_res {
+	uint32_t	gp;
+	int64_t		start, end;	/* UTC */
+};
+
+/* One GP's rules and its free SNP time. */
+struct plan_gp_rules {
+	uint32_t		 sector;
+	int			 slot_s;	/* the GP's grid step */
+	int			 cap_day;	/* PLAN_NO_CAP, or slots */
+	int			 cap_week;	/* PLAN_NO_CAP, or slots */
+	double			 weight;	/* > 0 */
+	const struct ivs	*free;		/* free SNP time; NULL: none */
+};
+
+struct win_opts;
+
+/*
+ * What plan_days() needs. target[(s * PLAN_DAY_KINDS + kind) *
+ * PLAN_HOURS + h]: slots wanted for sector s on a day of that kind, or
+ * PLAN_NO_TARGET. days: 00:00 local of each day to plan, ascending.
+ * prev: every reserved slot now, of the planned days and of the
+ * fairness window and weeks around them (loads and weekly caps count
+ * them); fixed: booked and held slots. Both sorted by (gp, start).
+ */
+struct plan_days_in {
+	const struct win_opts		*win;
+	size_t				 n_sectors;
+	const int16_t			*target;
+	const bool			*covers;	/* as plan_in */
+	int				 fairness_days;
+	const struct plan_gp_rules	*gps;
+	size_t				 n_gps;
+	const int64_t			*days;
+	size_t				 n_days;
+	int64_t				 now;
+	const struct plan_res		*prev;
+	size_t				 n_prev;
+	const struct plan_res		*fixed;
+	size_t				 n_fixed;
+};
+
+/* One planned day, per sector and local hour (index s * PLAN_HOURS + h). */
+struct plan_day_sum {
+	int64_t		 day;		/* 00:00 local */
+	int64_t		 win_start, win_end;	/* equal: no SNP window */
+	int16_t		*target;	/* PLAN_NO_TARGET, or slots */
+	int16_t		*reserved;	/* the sector's own GPs' slots */
+	int16_t		*covered;	/* demand met, neighbours included */
+	int16_t		*gap;		/* target - covered, >= 0 */
+	struct plan_res	*slots;		/* reserved, sorted (gp, start) */
+	size_t		 n_slots;
+	int		 n_gap;
+};
+
+/*
+ * Plan each of in->days in order, as DESIGN.md says: a GP's candidates
+ * are its grid (slot_s from the window's start) wholly in free time and
+ * the window, starting at or after now; slots reserved before (prev)
+ * and still candidates stay (KEPT); booked or held slots (fixed) and
+ * slots that started before now stay whatever their time became
+ * (FIXED), and candidates overlapping them go. A GP's load for a day is
+ * what it holds over the fairness_days before it; its weekly cap counts
+ * the other days of the day's week (Monday to Sunday, local). Days
+ * planned earlier in the call count with their new plan.
+ * Returns PLAN_OK and fills out[n_days] (plan_days_fini frees it), or an
+ * error (out is then empty).
+ */
+int	plan_days(const struct plan_days_in *in, struct plan_day_sum *out);
+void	plan_days_fini(struct plan_day_sum *out, size_t n_days);

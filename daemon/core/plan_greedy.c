@@ -38,6 +38,14 @@ struct plan_greedy {
 	 */
 	size_t	*queue;
 	unsigned *seen, stamp;
+	/*
+	 * Vertices a failed search reached: all their buckets are full and
+	 * every path from them stays among them, so no later search of the
+	 * phase can get through them either (their flows cannot change:
+	 * only augmenting paths change flows). Skipping them keeps the
+	 * failed searches linear in all, not in each.
+	 */
+	unsigned char *dead;
 	ptrdiff_t *par;
 };
 
@@ -60,6 +68,7 @@ plan_greedy_fini(struct plan_greedy *m)
 	free(m->x_edges);
 	free(m->queue);
 	free(m->seen);
+	free(m->dead);
 	free(m->par);
 }
 
@@ -99,6 +108,7 @@ plan_greedy_init(struct plan_greedy *m, const struct plan_ctx *c,
 	    !PLAN_ALLOC(m->x_edges, m->ne) ||
 	    !PLAN_ALLOC(m->queue, m->nb + m->nx) ||
 	    !PLAN_ALLOC(m->seen, m->nb + m->nx) ||
+	    !PLAN_ALLOC(m->dead, m->nb + m->nx) ||
 	    !PLAN_ALLOC(m->par, m->nb + m->nx))
 		return PLAN_ENOMEM;
 	for (size_t i = 0; i < in->n_gps * PLAN_HOURS; i++)
@@ -166,7 +176,7 @@ plan_greedy_siblings(struct plan_greedy *m, size_t y, size_t *tail)
 		size_t x = m->x_of[gp * PLAN_HOURS + (size_t)h];
 
 		if (x == SIZE_MAX || x == y || m->used[x] >= m->cap[x] ||
-		    m->seen[nb + x] == m->stamp)
+		    m->seen[nb + x] == m->stamp || m->dead[nb + x])
 			continue;
 		m->seen[nb + x] = m->stamp;
 		m->par[nb + x] = -2 - (ptrdiff_t)y;
@@ -195,7 +205,8 @@ plan_greedy_augment(struct plan_greedy *m, const size_t *entries,
 	for (size_t i = 0; i < n_entries; i++) {
 		size_t x = entries[i];
 
-		if (m->used[x] < m->cap[x] && m->seen[nb + x] != m->stamp) {
+		if (m->used[x] < m->cap[x] && m->seen[nb + x] != m->stamp &&
+		    !m->dead[nb + x]) {
 			m->seen[nb + x] = m->stamp;
 			m->par[nb + x] = -1;
 			m->queue[tail++] = nb + x;
@@ -213,7 +224,7 @@ plan_greedy_augment(struct plan_greedy *m, const size_t *entries,
 			    k++) {
 				size_t e = m->x_edges[k], b = m->eb[e];
 
-				if (m->seen[b] == m->stamp)
+				if (m->seen[b] == m->stamp || m->dead[b])
 					continue;
 				m->seen[b] = m->stamp;
 				m->par[b] = (ptrdiff_t)e;
@@ -229,7 +240,8 @@ plan_greedy_augment(struct plan_greedy *m, const size_t *entries,
 				size_t x = m->ex[e];
 
 				if (m->eflow[e] == 0 ||
-				    m->seen[nb + x] == m->stamp)
+				    m->seen[nb + x] == m->stamp ||
+				    m->dead[nb + x])
 					continue;
 				m->seen[nb + x] = m->stamp;
 				m->par[nb + x] = (ptrdiff_t)e;
@@ -237,8 +249,11 @@ plan_greedy_augment(struct plan_greedy *m, const size_t *entries,
 			}
 		}
 	}
-	if (found == SIZE_MAX)
+	if (found == SIZE_MAX) {
+		for (size_t i = 0; i < tail; i++)
+			m->dead[m->queue[i]] = 1;
 		return SIZE_MAX;
+	}
 	/*
 	 * Walk back: feed each x from its new bucket; an x that was fed
 	 * before gives up its old bucket, an x that took a moved unit
@@ -369,6 +384,8 @@ plan_greedy_phase(struct plan_greedy *m, const struct plan_ctx *c,
 	size_t entries[PLAN_HOURS];
 	int64_t room = 0;
 
+	/* New demand (phase 2) may open what the last phase found shut. */
+	memset(m->dead, 0, m->nb + m->nx);
 	for (size_t b = 0; b < m->nb; b++)
 		room += m->want[b] - m->bflow[b];
 	for (size_t x = 0; x < m->nx && room > 0; x++) {
