@@ -419,3 +419,18 @@ cfg_role_name(enum cfg_role role)
 		return NULL;
 	return cfg_role_names[role];
 }
+
+void
+cfg_win_opts(const struct cfg *c, struct win_opts *out)
+{
+	_Static_assert(sizeof(struct win_date) == sizeof(struct cfg_date),
+	    "cfg_date and win_date must agree");
+	memset(out, 0, sizeof(*out));
+	out->tz = c->territory.tz;
+	out->start_min = c->territory.win_start_min;
+	out->end_min = c->territory.win_end_min;
+	out->holidays = (const struct win_date *)c->territory.holidays;
+	out->n_holidays = c->territory.n_holidays;
+	for (int i = 0; i < CFG_DAY_COUNT; i++)
+		out->days[i] = c->territory.win_days[i];
+}

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "daemon/core/tz.h"
+#include "daemon/core/win.h"
 
 #define CFG_ID_MAX	64	/* GP, sector and principal ids, in bytes */
 #define CFG_TOKEN_MIN	32	/* shortest accepted token, in bytes */
@@ -188,3 +189,5 @@ void		 cfg_free(struct cfg *c);
 ssize_t		 cfg_sector_find(const struct cfg *c, const char *id);
 ssize_t		 cfg_gp_find(const struct cfg *c, const char *id);
 const char	*cfg_role_name(enum cfg_role role);
+/* The SNP window rules, as the core wants them (pointing into c). */
+void		 cfg_win_opts(const struct cfg *c, struct win_opts *out);

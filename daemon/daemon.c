@@ -9,6 +9,7 @@
 #include "daemon/feed.h"
 #include "daemon/log.h"
 #include "daemon/ops.h"
+#include "daemon/planner.h"
 #include "daemon/srv.h"
 #include "daemon/store.h"
 
@@ -99,6 +100,8 @@ daemon_reload(struct daemon *d, char **errors)
 	d->reloads++;
 	if (d->feeds != NULL)
 		feeds_reload(d->feeds);
+	if (d->planner != NULL)
+		planner_reload(d->planner);
 	log_notice("cfg", "config reloaded: %zu GPs, %zu sectors, %zu "
 	    "principals", c->n_gps, c->n_sectors, c->n_principals);
 	return 0;
@@ -121,6 +124,8 @@ daemon_close(struct daemon *d)
 	 * The store first: closing it runs the completions of its last
 	 * writes, whose replies still need the sockets.
 	 */
+	planner_close(d->planner);
+	d->planner = NULL;
 	store_close(d->store);
 	d->store = NULL;
 	feeds_close(d->feeds);
@@ -281,6 +286,11 @@ daemon_start(struct daemon *d)
 	vo.hard_max_bytes = 2 * big + 65536;
 	if (srv_open(&d->loop, &vo, &d->srv, why, sizeof(why)) != 0) {
 		log_err("srv", "%s", why);
+		return 1;
+	}
+	/* Before the feeds: their stored content tells the planner. */
+	if (planner_open(d, &d->planner, why, sizeof(why)) != 0) {
+		log_err("plan", "%s", why);
 		return 1;
 	}
 	if (feeds_open(d, &d->feeds, why, sizeof(why)) != 0) {

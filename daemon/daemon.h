@@ -11,6 +11,7 @@
 #include "proto/rfc3339.h"
 
 struct feeds;
+struct planner;
 struct srv;
 struct store;
 
@@ -36,6 +37,7 @@ struct daemon {
 	struct store		*store;
 	struct srv		*srv;
 	struct feeds		*feeds;
+	struct planner		*planner;
 	uv_signal_t		 sig_term, sig_int, sig_hup;
 	uv_timer_t		 linger;
 	enum daemon_state	 state;

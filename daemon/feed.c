@@ -621,3 +621,13 @@ feeds_push(struct feeds *fs, const char *gp, const char *ics, size_t len,
 		feed_job_queue(f, j);
 	return 0;
 }
+
+bool
+feeds_restoring(const struct feeds *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i]->job != NULL &&
+		    fs->v[i]->job->origin == FEED_FROM_STORE)
+			return true;
+	return false;
+}

@@ -55,6 +55,11 @@ struct feeds_counts {
 	unsigned	ok, failing, never, push_only;
 };
 void	feeds_count(struct feeds *fs, struct feeds_counts *out);
+/*
+ * Whether some feed is still reading its stored content (at start) or
+ * expanding it again (a reload, a new day): the planner waits for them.
+ */
+bool	feeds_restoring(const struct feeds *fs);
 
 /*
  * A calendar pushed by feed.push for gp: parsed off the loop, and if

@@ -8,6 +8,7 @@
 #include "daemon/daemon.h"
 #include "daemon/evt.h"
 #include "daemon/log.h"
+#include "daemon/planner.h"
 #include "daemon/store.h"
 #include "daemon/store_feed.h"
 
@@ -155,6 +156,8 @@ feed_result_take(struct feed *f, struct feed_job *j)
 		j->text = NULL;
 	}
 	f->hash = j->hash;
+	if (d->planner != NULL)
+		planner_feed_changed(d->planner, f->gp);
 	if (!is_new) {
 		/* Restored or re-expanded: nothing new to store or say. */
 		if (f->state == FEED_NEVER)

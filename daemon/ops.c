@@ -5,6 +5,7 @@
 
 #include "daemon/auth.h"
 #include "daemon/log.h"
+#include "daemon/core/tz.h"
 
 struct ops_def {
 	const char	*name;
@@ -27,6 +28,10 @@ static const struct ops_def ops_table[] = {
 	{ "feed.push",	AUTH_R(ADMIN) | AUTH_R(GP), ops_feed_push },
 	{ "avail.get",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(GP),
 	    ops_avail_get },
+	{ "plan.get",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) |
+	    AUTH_R(SECRETARIAT), ops_plan_get },
+	{ "plan.rebuild", AUTH_R(ADMIN) | AUTH_R(COORDINATOR),
+	    ops_plan_rebuild },
 };
 
 static const struct ops_def *
@@ -87,4 +92,13 @@ ops_add_time(const struct daemon *d, cJSON *obj, const char *key,
 	char buf[RFC3339_MAX];
 
 	cJSON_AddStringToObject(obj, key, daemon_time(d, utc, buf));
+}
+
+int64_t
+ops_instant(const struct daemon *d, const struct rfc3339 *t)
+{
+	if (!t->is_date)
+		return t->utc;
+	return tz_from_local(d->cfg->territory.tz, t->year, t->month, t->day,
+	    0, 0, 0);
 }

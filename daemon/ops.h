@@ -22,7 +22,11 @@ void	ops_feed_status(struct daemon *d, struct srv_req *r);
 void	ops_feed_refresh(struct daemon *d, struct srv_req *r);
 void	ops_feed_push(struct daemon *d, struct srv_req *r);
 void	ops_avail_get(struct daemon *d, struct srv_req *r);
+void	ops_plan_get(struct daemon *d, struct srv_req *r);
+void	ops_plan_rebuild(struct daemon *d, struct srv_req *r);
 
 /* Add key: utc as RFC 3339 in the territory's zone to obj. */
 void	ops_add_time(const struct daemon *d, cJSON *obj, const char *key,
 	    int64_t utc);
+/* A time argument as an instant: a date means its local midnight. */
+int64_t	ops_instant(const struct daemon *d, const struct rfc3339 *t);

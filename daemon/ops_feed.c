@@ -196,16 +196,6 @@ ops_feed_push(struct daemon *d, struct srv_req *r)
 		srv_reply_err(r, PROTO_EUNAVAIL, "cannot take the calendar now");
 }
 
-/* A time argument as an instant: a date means its local midnight. */
-static int64_t
-ops_feed_instant(const struct daemon *d, const struct rfc3339 *t)
-{
-	if (!t->is_date)
-		return t->utc;
-	return tz_from_local(d->cfg->territory.tz, t->year, t->month, t->day,
-	    0, 0, 0);
-}
-
 static void
 ops_add_set(const struct daemon *d, cJSON *res, const char *key,
     const struct ivs *s, int64_t from, int64_t to)
@@ -226,23 +216,14 @@ ops_add_set(const struct daemon *d, cJSON *res, const char *key,
 	}
 }
 
-/* The SNP windows of the config, as the core wants them. */
+/* The SNP windows of the config over [from, to). */
 static int
 ops_feed_windows(const struct cfg *c, int64_t from, int64_t to,
     struct ivs *out)
 {
-	struct win_opts w = {
-		.tz = c->territory.tz,
-		.start_min = c->territory.win_start_min,
-		.end_min = c->territory.win_end_min,
-		.holidays = (const struct win_date *)c->territory.holidays,
-		.n_holidays = c->territory.n_holidays,
-	};
+	struct win_opts w;
 
-	_Static_assert(sizeof(struct win_date) == sizeof(struct cfg_date),
-	    "cfg_date and win_date must agree");
-	for (int i = 0; i < CFG_DAY_COUNT; i++)
-		w.days[i] = c->territory.win_days[i];
+	cfg_win_opts(c, &w);
 	return win_build(&w, from, to, out);
 }
 
@@ -264,8 +245,8 @@ ops_avail_get(struct daemon *d, struct srv_req *r)
 		srv_reply_err(r, PROTO_EARGS, "%s", why);
 		return;
 	}
-	from = ops_feed_instant(d, &tf);
-	to = ops_feed_instant(d, &tt);
+	from = ops_instant(d, &tf);
+	to = ops_instant(d, &tt);
 	if (to <= from || to - from > OPS_AVAIL_MAX_DAYS * 86400) {
 		srv_reply_err(r, PROTO_EARGS, "args.to: must be after "
 		    "args.from, at most %d days later", OPS_AVAIL_MAX_DAYS);

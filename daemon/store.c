@@ -44,6 +44,36 @@ static const char *const store_migrations[] = {
 	"  failing_since_utc INTEGER NOT NULL DEFAULT 0,"
 	"  error TEXT"
 	");",
+	/*
+	 * 3: the plan. Per day its window and gaps; per day, sector and
+	 * local hour the target (NULL: none) and what was reserved and
+	 * covered; the reserved slots. Past days stay: indicators read them.
+	 */
+	"CREATE TABLE plan_day ("
+	"  day INTEGER PRIMARY KEY,"
+	"  win_start INTEGER NOT NULL,"
+	"  win_end INTEGER NOT NULL,"
+	"  gaps INTEGER NOT NULL,"
+	"  planned_utc INTEGER NOT NULL"
+	");"
+	"CREATE TABLE plan_hour ("
+	"  day INTEGER NOT NULL,"
+	"  sector TEXT NOT NULL,"
+	"  hour INTEGER NOT NULL,"
+	"  target INTEGER,"
+	"  reserved INTEGER NOT NULL,"
+	"  covered INTEGER NOT NULL,"
+	"  gap INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, sector, hour)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE plan_slot ("
+	"  gp TEXT NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  end INTEGER NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  PRIMARY KEY (gp, start)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX plan_slot_day ON plan_slot(day);",
 };
 #define STORE_SCHEMA \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -67,6 +97,15 @@ static const char *const store_sql[ST_COUNT] = {
 	    " failing_since_utc = ?4, error = ?5,"
 	    " etag = coalesce(?6, etag), last_modified = coalesce(?7,"
 	    " last_modified)",
+	[ST_PLAN_DAY] = "INSERT OR REPLACE INTO plan_day(day, win_start,"
+	    " win_end, gaps, planned_utc) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_PLAN_DEL_HOURS] = "DELETE FROM plan_hour WHERE day = ?1",
+	[ST_PLAN_ADD_HOUR] = "INSERT INTO plan_hour(day, sector, hour,"
+	    " target, reserved, covered, gap)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_PLAN_DEL_SLOTS] = "DELETE FROM plan_slot WHERE day = ?1",
+	[ST_PLAN_ADD_SLOT] = "INSERT INTO plan_slot(gp, start, end, day)"
+	    " VALUES (?1, ?2, ?3, ?4)",
 };
 
 static const char *const store_errs[STORE_ERR_COUNT] = {

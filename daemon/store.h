@@ -62,6 +62,11 @@ enum store_stmt {
 	ST_AUDIT_ADD,
 	ST_FEED_GOOD,		/* store_feed.c */
 	ST_FEED_STATUS,
+	ST_PLAN_DAY,		/* store_plan.c */
+	ST_PLAN_DEL_HOURS,
+	ST_PLAN_ADD_HOUR,
+	ST_PLAN_DEL_SLOTS,
+	ST_PLAN_ADD_SLOT,
 	ST_COUNT
 };
 

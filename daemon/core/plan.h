@@ -188,3 +188,5 @@ struct plan_day_sum {
  */
 int	plan_days(const struct plan_days_in *in, struct plan_day_sum *out);
 void	plan_days_fini(struct plan_day_sum *out, size_t n_days);
+/* qsort order of plan_res: by GP, then start. */
+int	plan_res_cmp(const void *a, const void *b);

@@ -203,8 +203,9 @@ plan_gp_slots(const struct plan_days_in *in, uint32_t gp, int64_t day,
 		if (!on_grid && plan_vec_push(day_v, &stay->v[k]) != 0)
 			return PLAN_ENOMEM;
 	}
-	qsort(day_v->v + first, day_v->n - first, sizeof(*day_v->v),
-	    plan_slot_cmp);
+	if (day_v->n > first + 1)
+		qsort(day_v->v + first, day_v->n - first, sizeof(*day_v->v),
+		    plan_slot_cmp);
 	/* Hours never go back within a GP (a fall-back night's 02:00). */
 	for (size_t i = first + 1; i < day_v->n; i++)
 		if (day_v->v[i].hour < day_v->v[i - 1].hour)
@@ -391,4 +392,14 @@ plan_days(const struct plan_days_in *in, struct plan_day_sum *out)
 	if (rc != PLAN_OK)
 		plan_days_fini(out, in->n_days);
 	return rc;
+}
+
+int
+plan_res_cmp(const void *a, const void *b)
+{
+	const struct plan_res *x = a, *y = b;
+
+	if (x->gp != y->gp)
+		return x->gp < y->gp ? -1 : 1;
+	return (x->start > y->start) - (x->start < y->start);
 }

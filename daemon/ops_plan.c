@@ -1,0 +1,234 @@
+/* plan.get and plan.rebuild: the reserved SNP slots, per day and sector. */
+#include "daemon/ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/planner.h"
+
+#define OPS_PLAN_MAX_DAYS	62
+
+/* A date argument pair as local midnights: [from, to), to after from. */
+static int
+ops_plan_range(struct daemon *d, struct srv_req *r, bool required,
+    int64_t *from, int64_t *to)
+{
+	const struct tz *z = d->cfg->territory.tz;
+	char why[PROTO_WHY_MAX];
+	struct rfc3339 tf, tt;
+	bool has_from = false, has_to = false;
+
+	if (jarg_time_opt(r->req.args, "args", "from", &tf, &has_from, why,
+	    sizeof(why)) != 0 || jarg_time_opt(r->req.args, "args", "to", &tt,
+	    &has_to, why, sizeof(why)) != 0) {
+		srv_reply_err(r, PROTO_EARGS, "%s", why);
+		return -1;
+	}
+	if (required && (!has_from || !has_to)) {
+		srv_reply_err(r, PROTO_EARGS, "args.%s: required date",
+		    has_from ? "to" : "from");
+		return -1;
+	}
+	if (has_from)
+		*from = tz_day_start(z, ops_instant(d, &tf));
+	if (has_to) {
+		int64_t t = ops_instant(d, &tt);
+
+		/* A day that has begun counts whole. */
+		*to = tz_day_start(z, t) < t ? tz_day_start(z, t + 90000) :
+		    tz_day_start(z, t);
+	}
+	if (*to <= *from || *to - *from > OPS_PLAN_MAX_DAYS * 86400 + 7200) {
+		srv_reply_err(r, PROTO_EARGS, "args.to: must be after "
+		    "args.from, at most %d days later", OPS_PLAN_MAX_DAYS);
+		return -1;
+	}
+	return 0;
+}
+
+/* A slot id: <gp>/<UTC start as YYYYMMDDTHHMMSSZ> (PROTOCOL.md). */
+static void
+ops_plan_slot_id(const char *gp, int64_t start, char *buf, size_t len)
+{
+	time_t t = (time_t)start;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(buf, len, "%s/%04d%02d%02dT%02d%02d%02dZ", gp,
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
+}
+
+/* One sector's hours of the window: target, reserved, covered, gap. */
+static cJSON *
+ops_plan_sector(struct daemon *d, const struct planner_day *pd, size_t s)
+{
+	const struct cfg *c = d->cfg;
+	const struct tz *z = c->territory.tz;
+	cJSON *o = cJSON_CreateObject(), *hours;
+	struct tz_local l;
+	int h1 = (c->territory.win_end_min + 59) / 60;
+
+	cJSON_AddStringToObject(o, "sector", c->sectors[s].id);
+	cJSON_AddStringToObject(o, "name", c->sectors[s].name);
+	hours = cJSON_AddArrayToObject(o, "hours");
+	if (pd == NULL || pd->win_end <= pd->win_start)
+		return o;
+	tz_to_local(z, pd->day, &l);
+	for (int h = c->territory.win_start_min / 60; h < h1; h++) {
+		size_t b = s * PLAN_HOURS + (size_t)h;
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(x, "hour", h);
+		ops_add_time(d, x, "start", tz_from_local(z, l.year, l.month,
+		    l.day, h, 0, 0));
+		if (pd->target[b] == PLAN_NO_TARGET)
+			cJSON_AddNullToObject(x, "target");
+		else
+			cJSON_AddNumberToObject(x, "target", pd->target[b]);
+		cJSON_AddNumberToObject(x, "reserved", pd->reserved[b]);
+		cJSON_AddNumberToObject(x, "covered", pd->covered[b]);
+		/* Bookings come with the booking issue; none before. */
+		cJSON_AddNumberToObject(x, "booked", 0);
+		cJSON_AddNumberToObject(x, "gap", pd->gap[b]);
+		cJSON_AddItemToArray(hours, x);
+	}
+	return o;
+}
+
+static cJSON *
+ops_plan_day(struct daemon *d, const struct planner_day *pd, int64_t day,
+    ssize_t sector)
+{
+	const struct cfg *c = d->cfg;
+	cJSON *o = cJSON_CreateObject(), *secs;
+	struct tz_local l;
+	char date[16];
+	int gaps = 0;
+
+	tz_to_local(c->territory.tz, day, &l);
+	snprintf(date, sizeof(date), "%04d-%02d-%02d", l.year, l.month, l.day);
+	cJSON_AddStringToObject(o, "date", date);
+	cJSON_AddBoolToObject(o, "planned", pd != NULL);
+	if (pd != NULL && pd->win_end > pd->win_start) {
+		cJSON *w = cJSON_AddObjectToObject(o, "window");
+
+		ops_add_time(d, w, "start", pd->win_start);
+		ops_add_time(d, w, "end", pd->win_end);
+	} else
+		cJSON_AddNullToObject(o, "window");
+	secs = cJSON_AddArrayToObject(o, "sectors");
+	for (size_t s = 0; s < c->n_sectors; s++) {
+		if (sector >= 0 && (size_t)sector != s)
+			continue;
+		cJSON_AddItemToArray(secs, ops_plan_sector(d, pd, s));
+		for (int h = 0; pd != NULL && h < PLAN_HOURS; h++)
+			gaps += pd->gap[s * PLAN_HOURS + (size_t)h];
+	}
+	cJSON_AddNumberToObject(o, "gaps", gaps);
+	return o;
+}
+
+static void
+ops_plan_slots(struct daemon *d, const struct planner_day *pd,
+    ssize_t sector, cJSON *slots)
+{
+	const struct cfg *c = d->cfg;
+
+	for (size_t i = 0; pd != NULL && i < pd->n_slots; i++) {
+		const struct plan_res *res = &pd->slots[i];
+		const struct cfg_gp *g = &c->gps[res->gp];
+		char id[CFG_ID_MAX + 24];
+		cJSON *o;
+
+		if (sector >= 0 && g->sector != (size_t)sector)
+			continue;
+		ops_plan_slot_id(g->id, res->start, id, sizeof(id));
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "slot", id);
+		cJSON_AddStringToObject(o, "gp", g->id);
+		cJSON_AddStringToObject(o, "sector", c->sectors[g->sector].id);
+		ops_add_time(d, o, "start", res->start);
+		ops_add_time(d, o, "end", res->end);
+		cJSON_AddStringToObject(o, "state", "reserved");
+		cJSON_AddItemToArray(slots, o);
+	}
+}
+
+void
+ops_plan_get(struct daemon *d, struct srv_req *r)
+{
+	char why[PROTO_WHY_MAX];
+	const char *sec_id = NULL;
+	bool with_slots = true;
+	ssize_t sector = -1;
+	int64_t from = 0, to = 0;
+	cJSON *res, *days, *slots = NULL;
+
+	if (ops_plan_range(d, r, true, &from, &to) != 0)
+		return;
+	if (jarg_str_opt(r->req.args, "args", "sector", CFG_ID_MAX, &sec_id,
+	    NULL, why, sizeof(why)) != 0 || jarg_bool_opt(r->req.args, "args",
+	    "slots", &with_slots, NULL, why, sizeof(why)) != 0) {
+		srv_reply_err(r, PROTO_EARGS, "%s", why);
+		return;
+	}
+	if (sec_id != NULL && (sector = cfg_sector_find(d->cfg, sec_id)) < 0) {
+		srv_reply_err(r, PROTO_ENOTFOUND, "no sector \"%s\"", sec_id);
+		return;
+	}
+	res = cJSON_CreateObject();
+	cJSON_AddBoolToObject(res, "ready", planner_is_ready(d->planner));
+	days = cJSON_AddArrayToObject(res, "days");
+	if (with_slots)
+		slots = cJSON_AddArrayToObject(res, "slots");
+	for (int64_t day = from; day < to; day = tz_day_start(
+	    d->cfg->territory.tz, day + 90000)) {
+		const struct planner_day *pd = planner_day(d->planner, day);
+
+		cJSON_AddItemToArray(days, ops_plan_day(d, pd, day, sector));
+		if (slots != NULL)
+			ops_plan_slots(d, pd, sector, slots);
+	}
+	srv_reply_ok(r, res);
+}
+
+static void
+ops_plan_rebuilt(void *arg, const char *error,
+    const struct planner_totals *t)
+{
+	struct srv_req *r = arg;
+	cJSON *res;
+
+	if (error != NULL) {
+		srv_reply_err(r, PROTO_EUNAVAIL, "the plan was not made: %s",
+		    error);
+		return;
+	}
+	res = cJSON_CreateObject();
+	cJSON_AddNumberToObject(res, "days", t->days);
+	cJSON_AddNumberToObject(res, "reserved", t->reserved);
+	cJSON_AddNumberToObject(res, "gaps", t->gaps);
+	srv_reply_ok(r, res);
+}
+
+void
+ops_plan_rebuild(struct daemon *d, struct srv_req *r)
+{
+	const struct tz *z = d->cfg->territory.tz;
+	int64_t today = tz_day_start(z, clk_now_utc(&d->clk));
+	struct tz_local l;
+	int64_t from, to;
+
+	/* The default: the whole horizon, from today. */
+	tz_to_local(z, today, &l);
+	from = today;
+	to = tz_from_local(z, l.year, l.month,
+	    l.day + d->cfg->territory.horizon_days, 0, 0, 0);
+	if (ops_plan_range(d, r, false, &from, &to) != 0)
+		return;
+	daemon_audit(d, r->who, "plan.rebuild", "");
+	if (planner_rebuild(d->planner, from, to, ops_plan_rebuilt, r) != 0)
+		srv_reply_err(r, PROTO_EINTERNAL, "out of memory");
+}
