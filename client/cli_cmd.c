@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include "client/cli_cmd_feed.h"
+#include "client/cli_cmd_plan.h"
 #include "client/cli_net.h"
 #include "client/cli_opt.h"
 #include "client/cli_view.h"
 #include "client/cli_view_feed.h"
+#include "client/cli_view_plan.h"
 #include "proto/proto.h"
 
 /*
@@ -343,6 +345,41 @@ static const struct cli_cmd cli_cmds[] = {
 "  lun. 07/12  SNP offert  14:00–18:00\n"
 "              occupé      08:30–12:00\n"
 "              SNP libre   14:00–18:00\n",
+	},
+	{
+		.name = "plan",
+		.op = "plan.get",
+		.usage = "plan [--from DATE] [--to DATE | --week] [--sector ID]",
+		.summary = "the SNP slots reserved, by day, sector and hour",
+		.args = cli_cmd_plan_args,
+		.show = cli_view_plan,
+		.help =
+"Shows snpd's plan of same-day care (SNP) slots: for each day, a grid\n"
+"of the territory's sectors and the hours of the SNP window. Each cell\n"
+"reads target/reserved/booked: the slots the coordinator wants in that\n"
+"hour, those snpd reserved in the sector's GPs' agendas, and those\n"
+"already booked. After them:\n"
+"  +N   N more slots of neighbouring sectors cover this sector's need\n"
+"  !N   N slots are missing: no GP offered that time (a coverage gap)\n"
+"A target of - means the sector has none: snpd reserves every slot its\n"
+"GPs offer. snpd plans again by itself when an agenda changes, when\n"
+"its configuration is reloaded and each midnight; past days stay as\n"
+"they were.\n"
+"\n"
+"  --from DATE   the first day (2026-11-30); default today, by this\n"
+"                machine's clock\n"
+"  --to DATE     the day after the last one; default the day after\n"
+"                --from. At most 62 days.\n"
+"  --week        seven days from --from\n"
+"  --sector ID   only this sector\n"
+"\n"
+"Who may use it: administrators, the coordinator and the secretariat.\n"
+"\n"
+"Example:\n"
+"  $ snpctl plan --from 2026-11-30 --sector pontgibaud\n"
+"  lun. 30/11  1 créneau manquant\n"
+"  secteur     14h    15h    16h    17h    18h    19h\n"
+"  pontgibaud  2/2/0  2/1+1/0  2/2/0  2/2/0  3/3/0  2/1/0 !1\n",
 	},
 	{
 		.name = "reload",

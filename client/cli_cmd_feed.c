@@ -276,43 +276,6 @@ cli_cmd_feed_publish_args(int argc, char **argv, struct cli_req *req,
 	return 0;
 }
 
-/* Checks an RFC 3339 time or date given to name (--from, --to). */
-static int
-cli_cmd_feed_time(const char *name, const char *s, struct rfc3339 *t,
-    char *why, size_t whylen)
-{
-	if (rfc3339_parse(s, t) == 0)
-		return 0;
-	snprintf(why, whylen, "%s: expected a date such as 2026-11-30 or a "
-	    "time with its offset such as 2026-11-30T14:00:00+01:00", name);
-	return -1;
-}
-
-/* The date after the day t falls on, as written (its own offset). */
-static void
-cli_cmd_feed_next_day(const char *s, const struct rfc3339 *t,
-    char buf[RFC3339_MAX])
-{
-	struct tm tm;
-	time_t day;
-
-	memset(&tm, 0, sizeof(tm));
-	if (t->is_date) {
-		tm.tm_year = t->year - 1900;
-		tm.tm_mon = t->month - 1;
-		tm.tm_mday = t->day;
-	} else if (sscanf(s, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday) == 3) {
-		tm.tm_year -= 1900;	/* rfc3339_parse() checked them */
-		tm.tm_mon -= 1;
-	}
-	tm.tm_mday++;			/* timegm() carries into the month */
-	day = timegm(&tm);
-	gmtime_r(&day, &tm);
-	rfc3339_format_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-	    buf);
-}
-
 int
 cli_cmd_feed_avail_args(int argc, char **argv, struct cli_req *req,
     char *why, size_t whylen)
@@ -320,8 +283,6 @@ cli_cmd_feed_avail_args(int argc, char **argv, struct cli_req *req,
 	const char *gp = NULL, *from = NULL, *to = NULL;
 	char today[RFC3339_MAX], next[RFC3339_MAX];
 	struct rfc3339 tf, tt;
-	struct tm tm;
-	time_t now;
 	int r;
 
 	for (int i = 0; i < argc; i++) {
@@ -339,27 +300,17 @@ cli_cmd_feed_avail_args(int argc, char **argv, struct cli_req *req,
 		snprintf(why, whylen, "missing --gp ID: whose time to show");
 		return -1;
 	}
-	/*
-	 * Today by this machine's clock, which is the territory's day as
-	 * long as both keep the same time zone (and snpd its real clock).
-	 */
 	if (from == NULL) {
-		now = time(NULL);
-		if (localtime_r(&now, &tm) == NULL) {
-			snprintf(why, whylen, "cannot read today's date: "
-			    "give --from");
+		if (cli_opt_today(today, why, whylen) != 0)
 			return -1;
-		}
-		rfc3339_format_date(tm.tm_year + 1900, tm.tm_mon + 1,
-		    tm.tm_mday, today);
 		from = today;
 	}
-	if (cli_cmd_feed_time("--from", from, &tf, why, whylen) != 0)
+	if (cli_opt_time("--from", from, &tf, why, whylen) != 0)
 		return -1;
 	if (to == NULL) {
-		cli_cmd_feed_next_day(from, &tf, next);
+		cli_opt_day_after(from, &tf, 1, next);
 		to = next;
-	} else if (cli_cmd_feed_time("--to", to, &tt, why, whylen) != 0)
+	} else if (cli_opt_time("--to", to, &tt, why, whylen) != 0)
 		return -1;
 	if ((req->args = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(req->args, "gp", gp) == NULL ||

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include <nanomsg/nn.h>
 
@@ -160,4 +161,60 @@ cli_opt_fini(struct cli_ctx *ctx)
 {
 	cli_tok_free(ctx->token);
 	ctx->token = NULL;
+}
+
+/* Checks an RFC 3339 time or date given to name (--from, --to). */
+int
+cli_opt_time(const char *name, const char *s, struct rfc3339 *t,
+    char *why, size_t whylen)
+{
+	if (rfc3339_parse(s, t) == 0)
+		return 0;
+	snprintf(why, whylen, "%s: expected a date such as 2026-11-30 or a "
+	    "time with its offset such as 2026-11-30T14:00:00+01:00", name);
+	return -1;
+}
+
+/* The date n days after the day t falls on, as written (its offset). */
+void
+cli_opt_day_after(const char *s, const struct rfc3339 *t, int n,
+    char buf[RFC3339_MAX])
+{
+	struct tm tm;
+	time_t day;
+
+	memset(&tm, 0, sizeof(tm));
+	if (t->is_date) {
+		tm.tm_year = t->year - 1900;
+		tm.tm_mon = t->month - 1;
+		tm.tm_mday = t->day;
+	} else if (sscanf(s, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday) == 3) {
+		tm.tm_year -= 1900;	/* rfc3339_parse() checked them */
+		tm.tm_mon -= 1;
+	}
+	tm.tm_mday += n;		/* timegm() carries into the month */
+	day = timegm(&tm);
+	gmtime_r(&day, &tm);
+	rfc3339_format_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    buf);
+}
+
+/*
+ * Today by this machine's clock, which is the territory's day as long as
+ * both keep the same time zone (and snpd its real clock).
+ */
+int
+cli_opt_today(char buf[RFC3339_MAX], char *why, size_t whylen)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) == NULL) {
+		snprintf(why, whylen, "cannot read today's date: give --from");
+		return -1;
+	}
+	rfc3339_format_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    buf);
+	return 0;
 }

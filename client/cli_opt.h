@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "client/cli.h"
+#include "proto/rfc3339.h"
 
 #define CLI_OPT_ENDPOINT	"ipc:///run/snpd/snpd.sock"
 #define CLI_OPT_TIMEOUT_S	5.0
@@ -34,3 +35,16 @@ int	cli_opt_global(struct cli_ctx *ctx, int argc, char **argv, int *i,
 int	cli_opt_resolve(struct cli_ctx *ctx, char *why, size_t whylen);
 /* Wipes and frees the token. */
 void	cli_opt_fini(struct cli_ctx *ctx);
+
+/*
+ * Dates of the command line (--from, --to): cli_opt_time checks s, an
+ * RFC 3339 time or date given to name, into *t (-1 with why set);
+ * cli_opt_day_after writes the date n days after the day s falls on (in
+ * its own offset); cli_opt_today writes today's date by this machine's
+ * clock (-1 with why set).
+ */
+int	cli_opt_time(const char *name, const char *s, struct rfc3339 *t,
+	    char *why, size_t whylen);
+void	cli_opt_day_after(const char *s, const struct rfc3339 *t, int n,
+	    char buf[RFC3339_MAX]);
+int	cli_opt_today(char buf[RFC3339_MAX], char *why, size_t whylen);
