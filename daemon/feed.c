@@ -631,3 +631,16 @@ feeds_restoring(const struct feeds *fs)
 			return true;
 	return false;
 }
+
+bool
+feeds_all_tried(const struct feeds *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct feed *f = fs->v[i];
+
+		if ((f->url != NULL || f->path != NULL) &&
+		    f->state == FEED_NEVER && !f->has_avail)
+			return false;
+	}
+	return true;
+}

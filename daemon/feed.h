@@ -60,6 +60,8 @@ void	feeds_count(struct feeds *fs, struct feeds_counts *out);
  * expanding it again (a reload, a new day): the planner waits for them.
  */
 bool	feeds_restoring(const struct feeds *fs);
+/* Whether every feed with a source was read or failed at least once. */
+bool	feeds_all_tried(const struct feeds *fs);
 
 /*
  * A calendar pushed by feed.push for gp: parsed off the loop, and if

@@ -200,8 +200,15 @@ planner_on_kick(uv_timer_t *t)
 
 	if (pl->is_closing || pl->job != NULL)
 		return;
-	/* Plan with every GP's stored agenda, not with half of them. */
-	if (pl->d->feeds == NULL || feeds_restoring(pl->d->feeds)) {
+	/*
+	 * Plan with every GP's agenda, not with half of them: a first plan
+	 * made as the agendas arrive would depend on their order (kept
+	 * slots stay). A source that never answers is waited for until the
+	 * first fetches are over, then planned without.
+	 */
+	if (pl->d->feeds == NULL || feeds_restoring(pl->d->feeds) ||
+	    (!pl->is_ready && !feeds_all_tried(pl->d->feeds) &&
+	    clk_mono_ms() < pl->first_by_ms)) {
 		uv_timer_start(&pl->kick, planner_on_kick, PLANNER_WAIT_MS, 0);
 		return;
 	}
@@ -565,6 +572,9 @@ planner_open(struct daemon *d, struct planner **out, char *why,
 	uv_timer_init(&d->loop, &pl->midnight);
 	pl->kick.data = pl->midnight.data = pl;
 	pl->handles = 2;
+	/* The feeds' first fetches are spread over 30 s at most. */
+	pl->first_by_ms = clk_mono_ms() + 30000 +
+	    (uint64_t)d->cfg->feeds.timeout_s * 1000 + 5000;
 	pl->want_all = true;
 	planner_schedule(pl);
 	planner_arm_midnight(pl);

@@ -63,6 +63,7 @@ struct planner {
 	struct planner_waiter	*waiters;
 	struct planner_job	*job;		/* in flight, or NULL */
 	unsigned		 gen;		/* config changes */
+	uint64_t		 first_by_ms;	/* first plan, at the latest */
 	uv_timer_t		 kick, midnight;
 	int			 handles;	/* open libuv handles */
 	bool			 is_ready;

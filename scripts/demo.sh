@@ -128,6 +128,16 @@ SNP_TOKEN=$coord
 show build/client/snpctl feeds
 show build/client/snpctl avail --gp gp-tixier --from 2026-12-07 \
     --to 2026-12-10
+echo
+echo "The SNP slots snpd reserved across the territory today, per sector"
+echo "and hour (target/reserved/booked; !N: slots missing):"
+deadline=$((SECONDS + 15))
+until "$snpctl" --json plan --from 2026-11-30 2>/dev/null |
+    grep -q '"ready": *true'; do
+	[ $SECONDS -ge $deadline ] && break
+	sleep 0.2
+done
+show build/client/snpctl plan --from 2026-11-30
 SNP_TOKEN=$(token_of secretariat-martine)
 
 cat <<EOF
