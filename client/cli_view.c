@@ -202,6 +202,8 @@ cli_view_status(const struct cli_view_res *res, struct cli_out *out,
 		cli_view_part(v, sizeof(v), "%lld reserved", n);
 	if (cli_view_int(o, "booked", &n))
 		cli_view_part(v, sizeof(v), "%lld booked", n);
+	if (cli_view_int(o, "gaps", &n) && n > 0)
+		cli_view_part(v, sizeof(v), "%lld missing", n);
 	cli_view_kv(&t, "Slots today", v);
 
 	*v = '\0';

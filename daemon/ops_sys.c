@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "daemon/feed.h"
+#include "daemon/planner.h"
 #include "daemon/store.h"
 
 void
@@ -42,6 +43,7 @@ void
 ops_sys_status(struct daemon *d, struct srv_req *r)
 {
 	const struct cfg *c = d->cfg;
+	const struct planner_day *today;
 	cJSON *res = cJSON_CreateObject(), *o;
 	int64_t now = clk_now_utc(&d->clk);
 	struct store_stats ss;
@@ -65,9 +67,13 @@ ops_sys_status(struct daemon *d, struct srv_req *r)
 	cJSON_AddNumberToObject(res, "gps", (double)c->n_gps);
 	cJSON_AddNumberToObject(res, "sectors", (double)c->n_sectors);
 	ops_sys_feed_counts(d->feeds, res);
-	/* Planning and on-call come with later issues: nothing yet. */
 	o = cJSON_AddObjectToObject(res, "slots_today");
-	cJSON_AddNumberToObject(o, "reserved", 0);
+	today = d->planner != NULL ? planner_day(d->planner,
+	    tz_day_start(c->territory.tz, now)) : NULL;
+	cJSON_AddNumberToObject(o, "reserved",
+	    today != NULL ? (double)today->n_slots : 0);
+	cJSON_AddNumberToObject(o, "gaps", today != NULL ? today->n_gap : 0);
+	/* Bookings and on-call requests come with later issues. */
 	cJSON_AddNumberToObject(o, "booked", 0);
 	cJSON_AddNumberToObject(res, "tc_pending", 0);
 	o = cJSON_AddObjectToObject(res, "store");
