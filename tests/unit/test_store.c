@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "daemon/store.h"
+#include "daemon/store_plan.h"
 
 struct fixture {
 	char		 dir[64];
@@ -339,6 +340,136 @@ test_store_close_flushes(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * store_plan_save's done gets the write itself as its argument: mark o
+ * done when it comes. One save in flight at a time.
+ */
+static struct outcome *plan_outcome;
+
+static void
+on_plan_done(void *arg, int err)
+{
+	(void)arg;
+	plan_outcome->is_done = true;
+	plan_outcome->err = err;
+}
+
+static void
+run_plan_save(struct fixture *f, struct outcome *o)
+{
+	run_until_done(f, o, 1);
+	assert_int_equal(o->err, STORE_OK);
+}
+/* What store_plan_load reads back, counted and summed. */
+struct plan_seen {
+	int	days, hours, slots;
+	int64_t	win_start;
+	int	gaps, null_targets, target_sum;
+	char	first_gp[16];
+	int64_t	first_start;
+};
+
+static void
+seen_day(void *arg, int64_t day, int64_t win_start, int64_t win_end,
+    int n_gap, int64_t planned_utc)
+{
+	struct plan_seen *p = arg;
+
+	(void)day;
+	(void)win_end;
+	(void)planned_utc;
+	p->days++;
+	p->win_start = win_start;
+	p->gaps += n_gap;
+}
+
+static void
+seen_hour(void *arg, int64_t day, const char *sector, int hour, int target,
+    int reserved, int covered, int gap)
+{
+	struct plan_seen *p = arg;
+
+	(void)day;
+	(void)sector;
+	(void)hour;
+	(void)reserved;
+	(void)covered;
+	(void)gap;
+	p->hours++;
+	if (target == PLAN_NO_TARGET)
+		p->null_targets++;
+	else
+		p->target_sum += target;
+}
+
+static void
+seen_slot(void *arg, const char *gp, int64_t start, int64_t end,
+    int64_t day)
+{
+	struct plan_seen *p = arg;
+
+	(void)end;
+	(void)day;
+	if (p->slots++ == 0) {
+		snprintf(p->first_gp, sizeof(p->first_gp), "%s", gp);
+		p->first_start = start;
+	}
+}
+
+/* A day's plan stored, replaced whole by a second save, read back. */
+static void
+test_store_plan_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	char *gps[] = { "gp-a", "gp-b" }, *secs[] = { "s1", "s2" };
+	int16_t target[2 * PLAN_HOURS], zero[2 * PLAN_HOURS] = { 0 };
+	struct plan_res slots[] = {
+		{ .gp = 0, .start = 1000, .end = 1900 },
+		{ .gp = 1, .start = 1000, .end = 1900 },
+		{ .gp = 1, .start = 1900, .end = 2800 },
+	};
+	struct store_plan_day day = {
+		.day = 100, .win_start = 1000, .win_end = 22600,
+		.n_gap = 3, .hour_from = 14, .hour_to = 20, .target = target,
+		.reserved = zero, .covered = zero, .gap = zero,
+		.slots = slots, .n_slots = 3,
+	};
+	struct store_plan_write w = { .gp_ids = gps, .sector_ids = secs,
+	    .n_sectors = 2, .days = &day, .n_days = 1 };
+	struct store_plan_loader l = { .day = seen_day, .hour = seen_hour,
+	    .slot = seen_slot };
+	struct plan_seen seen = { 0 };
+	struct outcome o[2] = { { 0 } };
+
+	for (int i = 0; i < 2 * PLAN_HOURS; i++)
+		target[i] = i < PLAN_HOURS ? 2 : PLAN_NO_TARGET;
+	open_store(f, 0);
+	plan_outcome = &o[0];
+	assert_int_equal(store_plan_save(f->s, &w, on_plan_done), STORE_OK);
+	run_plan_save(f, &o[0]);
+	/* The same day again, one slot fewer: it replaces, never adds. */
+	day.n_slots = 2;
+	day.slots = &slots[1];
+	plan_outcome = &o[1];
+	assert_int_equal(store_plan_save(f->s, &w, on_plan_done), STORE_OK);
+	run_plan_save(f, &o[1]);
+	l.arg = &seen;
+	assert_int_equal(store_plan_load(f->s, 100, &l), STORE_OK);
+	assert_int_equal(seen.days, 1);
+	assert_int_equal(seen.win_start, 1000);
+	assert_int_equal(seen.gaps, 3);
+	assert_int_equal(seen.hours, 2 * 6);
+	assert_int_equal(seen.null_targets, 6);
+	assert_int_equal(seen.target_sum, 6 * 2);
+	assert_int_equal(seen.slots, 2);
+	assert_string_equal(seen.first_gp, "gp-b");
+	assert_int_equal(seen.first_start, 1000);
+	/* Days before from_day are not read. */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_plan_load(f->s, 101, &l), STORE_OK);
+	assert_int_equal(seen.days + seen.hours + seen.slots, 0);
+}
+
 int
 main(void)
 {
@@ -354,6 +485,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_disk_full,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_close_flushes,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_plan_roundtrip,
 		    setup, teardown),
 	};
 
