@@ -98,15 +98,17 @@ plan_want(struct plan_ctx *c)
 
 		if (t < PLAN_NO_TARGET)
 			return PLAN_EINPUT;
-		if (t != PLAN_NO_TARGET) {
+		if (t != PLAN_NO_TARGET)
 			c->want[b] = t;
-			continue;
-		}
-		for (size_t p = 0; p < in->n_gps; p++)
-			if (in->gps[p].sector == b / PLAN_HOURS)
-				c->want[b] += (int)plan_gh_of(c, p,
-				    (int)(b % PLAN_HOURS))->n;
 	}
+	/* Without a target: every candidate of the sector's own GPs. */
+	for (size_t p = 0; p < in->n_gps; p++)
+		for (int h = 0; h < PLAN_HOURS; h++) {
+			size_t b = in->gps[p].sector * PLAN_HOURS + (size_t)h;
+
+			if (in->target[b] == PLAN_NO_TARGET)
+				c->want[b] += (int)plan_gh_of(c, p, h)->n;
+		}
 	return PLAN_OK;
 }
 

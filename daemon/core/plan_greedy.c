@@ -74,6 +74,95 @@ plan_greedy_fini(struct plan_greedy *m)
 
 #define PLAN_ALLOC(p, n)	((p) = calloc((n) + 1, sizeof(*(p))))
 
+/* GPs by sector, and the sectors that cover each sector. */
+struct plan_bysec {
+	size_t	*first, *gp;		/* gp[first[s] .. first[s + 1]) */
+	size_t	*cov_first, *cov;	/* likewise, covers[s * n + cs] */
+	size_t	*tmp;			/* one bucket's GPs */
+};
+
+static void
+plan_bysec_fini(struct plan_bysec *bs)
+{
+	free(bs->first);
+	free(bs->gp);
+	free(bs->cov_first);
+	free(bs->cov);
+	free(bs->tmp);
+}
+
+static int
+plan_bysec_init(struct plan_bysec *bs, const struct plan_in *in)
+{
+	size_t ns = in->n_sectors, k = 0;
+	size_t *fill;
+
+	memset(bs, 0, sizeof(*bs));
+	bs->first = calloc(ns + 2, sizeof(*bs->first));
+	bs->gp = calloc(in->n_gps + 1, sizeof(*bs->gp));
+	bs->tmp = calloc(in->n_gps + 1, sizeof(*bs->tmp));
+	bs->cov_first = calloc(ns + 2, sizeof(*bs->cov_first));
+	fill = calloc(ns + 1, sizeof(*fill));
+	if (bs->first == NULL || bs->gp == NULL || bs->tmp == NULL ||
+	    bs->cov_first == NULL || fill == NULL) {
+		free(fill);
+		return PLAN_ENOMEM;
+	}
+	for (size_t p = 0; p < in->n_gps; p++)
+		bs->first[in->gps[p].sector + 1]++;
+	for (size_t s = 0; s < ns; s++)
+		bs->first[s + 1] += bs->first[s];
+	for (size_t p = 0; p < in->n_gps; p++) {
+		size_t s = in->gps[p].sector;
+
+		bs->gp[bs->first[s] + fill[s]++] = p;
+	}
+	free(fill);
+	for (size_t i = 0; i < ns * ns; i++)
+		k += in->covers[i];
+	if ((bs->cov = calloc(k + 1, sizeof(*bs->cov))) == NULL)
+		return PLAN_ENOMEM;
+	k = 0;
+	for (size_t s = 0; s < ns; s++) {
+		bs->cov_first[s] = k;
+		for (size_t cs = 0; cs < ns; cs++)
+			if (in->covers[s * ns + cs])
+				bs->cov[k++] = cs;
+	}
+	bs->cov_first[ns] = k;
+	return PLAN_OK;
+}
+
+static int
+plan_size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The GPs with slots that may cover bucket b, ascending, into bs->tmp. */
+static size_t
+plan_bucket_gps(const struct plan_ctx *c, struct plan_bysec *bs, size_t b,
+    const size_t *x_of)
+{
+	size_t s = b / PLAN_HOURS, h = b % PLAN_HOURS, n = 0;
+	size_t one = s, *list = &one, nl = 1;
+
+	if (c->in->target[b] != PLAN_NO_TARGET) {
+		list = bs->cov + bs->cov_first[s];
+		nl = bs->cov_first[s + 1] - bs->cov_first[s];
+	}
+	for (size_t i = 0; i < nl; i++)
+		for (size_t k = bs->first[list[i]]; k < bs->first[list[i] + 1];
+		    k++)
+			if (x_of[bs->gp[k] * PLAN_HOURS + h] != SIZE_MAX)
+				bs->tmp[n++] = bs->gp[k];
+	if (nl > 1)
+		qsort(bs->tmp, n, sizeof(*bs->tmp), plan_size_cmp);
+	return n;
+}
+
 /* Index the buckets with demand, the GP-hours with slots, the edges. */
 static int
 plan_greedy_init(struct plan_greedy *m, const struct plan_ctx *c,
@@ -81,21 +170,20 @@ plan_greedy_init(struct plan_greedy *m, const struct plan_ctx *c,
 {
 	const struct plan_in *in = c->in;
 	size_t nbuckets = in->n_sectors * PLAN_HOURS, e;
+	struct plan_bysec bs;
 
 	memset(m, 0, sizeof(*m));
+	if (plan_bysec_init(&bs, in) != PLAN_OK) {
+		plan_bysec_fini(&bs);
+		return PLAN_ENOMEM;
+	}
 	for (size_t b = 0; b < nbuckets; b++)
 		b_of[b] = c->want[b] > 0 ? m->nb++ : SIZE_MAX;
 	for (size_t i = 0; i < in->n_gps * PLAN_HOURS; i++)
 		x_of[i] = c->gh[i].n > 0 ? m->nx++ : SIZE_MAX;
-	for (size_t b = 0; b < nbuckets; b++) {
-		if (b_of[b] == SIZE_MAX)
-			continue;
-		for (size_t p = 0; p < in->n_gps; p++)
-			if (x_of[p * PLAN_HOURS + b % PLAN_HOURS] != SIZE_MAX &&
-			    plan_may_cover(c, b / PLAN_HOURS,
-			    (int)(b % PLAN_HOURS), in->gps[p].sector))
-				m->ne++;
-	}
+	for (size_t b = 0; b < nbuckets; b++)
+		if (b_of[b] != SIZE_MAX)
+			m->ne += plan_bucket_gps(c, &bs, b, x_of);
 	if (!PLAN_ALLOC(m->want, m->nb) || !PLAN_ALLOC(m->bflow, m->nb) ||
 	    !PLAN_ALLOC(m->want_all, m->nb) ||
 	    !PLAN_ALLOC(m->x_gh, m->nx) || !PLAN_ALLOC(m->used, m->nx) ||
@@ -109,8 +197,10 @@ plan_greedy_init(struct plan_greedy *m, const struct plan_ctx *c,
 	    !PLAN_ALLOC(m->queue, m->nb + m->nx) ||
 	    !PLAN_ALLOC(m->seen, m->nb + m->nx) ||
 	    !PLAN_ALLOC(m->dead, m->nb + m->nx) ||
-	    !PLAN_ALLOC(m->par, m->nb + m->nx))
+	    !PLAN_ALLOC(m->par, m->nb + m->nx)) {
+		plan_bysec_fini(&bs);
 		return PLAN_ENOMEM;
+	}
 	for (size_t i = 0; i < in->n_gps * PLAN_HOURS; i++)
 		if (x_of[i] != SIZE_MAX) {
 			m->x_gh[x_of[i]] = i;
@@ -129,12 +219,11 @@ plan_greedy_init(struct plan_greedy *m, const struct plan_ctx *c,
 		else
 			m->want[b_of[b]] = c->want[b];
 		m->b_first[b_of[b]] = e;
-		for (size_t p = 0; p < in->n_gps; p++) {
-			size_t x = x_of[p * PLAN_HOURS + b % PLAN_HOURS];
+		for (size_t k = 0, nk = plan_bucket_gps(c, &bs, b, x_of);
+		    k < nk; k++) {
+			size_t x = x_of[bs.tmp[k] * PLAN_HOURS +
+			    b % PLAN_HOURS];
 
-			if (x == SIZE_MAX || !plan_may_cover(c, b / PLAN_HOURS,
-			    (int)(b % PLAN_HOURS), in->gps[p].sector))
-				continue;
 			m->eb[e] = b_of[b];
 			m->ex[e] = x;
 			m->b_edges[e] = e;
@@ -149,6 +238,7 @@ plan_greedy_init(struct plan_greedy *m, const struct plan_ctx *c,
 	{
 		size_t *fill = calloc(m->nx + 1, sizeof(*fill));
 
+		plan_bysec_fini(&bs);
 		if (fill == NULL)
 			return PLAN_ENOMEM;
 		for (size_t k = 0; k < m->ne; k++) {
