@@ -168,6 +168,19 @@ planner_schedule(struct planner *pl)
 		uv_timer_start(&pl->kick, planner_on_kick, PLANNER_KICK_MS, 0);
 }
 
+void
+planner_totals_of(const struct planner *pl, int64_t from, int64_t to,
+    struct planner_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < pl->n_days; i++)
+		if (pl->days[i].day >= from && pl->days[i].day < to) {
+			t->days++;
+			t->reserved += (unsigned)pl->days[i].n_slots;
+			t->gaps += (unsigned)pl->days[i].n_gap;
+		}
+}
+
 /* Waiters whose days are all past or beyond: answer from what is held. */
 static void
 planner_answer_now(struct planner *pl)
@@ -175,17 +188,11 @@ planner_answer_now(struct planner *pl)
 	struct planner_waiter *w;
 
 	while ((w = pl->waiters) != NULL) {
-		struct planner_totals t = { 0 };
+		struct planner_totals t;
 
 		pl->waiters = w->next;
-		for (size_t i = 0; i < pl->n_days; i++)
-			if (pl->days[i].day >= w->from &&
-			    pl->days[i].day < w->to) {
-				t.days++;
-				t.reserved += (unsigned)pl->days[i].n_slots;
-				t.gaps += (unsigned)pl->days[i].n_gap;
-			}
-		w->done(w->arg, 0, &t);
+		planner_totals_of(pl, w->from, w->to, &t);
+		w->done(w->arg, NULL, &t);
 		free(w);
 	}
 }

@@ -79,6 +79,9 @@ struct planner_day *planner_day_slot(struct planner *pl, int64_t day);
 void	planner_schedule(struct planner *pl);
 /* Plan the days of the horizon that [start, end) touches. */
 void	planner_want_span(struct planner *pl, int64_t start, int64_t end);
+/* Days, slots and gaps held for the days of [from, to). */
+void	planner_totals_of(const struct planner *pl, int64_t from, int64_t to,
+	    struct planner_totals *t);
 /* Try the wanted days again in ms (after a failure). */
 void	planner_retry(struct planner *pl, uint64_t ms);
 void	planner_maybe_free(struct planner *pl);

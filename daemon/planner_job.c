@@ -203,13 +203,8 @@ planner_job_answer(struct planner_job *j, const char *error)
 		struct planner_totals t = { 0 };
 
 		j->waiters = w->next;
-		for (size_t i = 0; error == NULL && i < pl->n_days; i++)
-			if (pl->days[i].day >= w->from &&
-			    pl->days[i].day < w->to) {
-				t.days++;
-				t.reserved += (unsigned)pl->days[i].n_slots;
-				t.gaps += (unsigned)pl->days[i].n_gap;
-			}
+		if (error == NULL)
+			planner_totals_of(pl, w->from, w->to, &t);
 		w->done(w->arg, error, &t);
 		free(w);
 	}
