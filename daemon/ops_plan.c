@@ -218,6 +218,8 @@ ops_plan_rebuild(struct daemon *d, struct srv_req *r)
 {
 	const struct tz *z = d->cfg->territory.tz;
 	int64_t today = tz_day_start(z, clk_now_utc(&d->clk));
+	char why[PROTO_WHY_MAX];
+	bool release = false;
 	struct tz_local l;
 	int64_t from, to;
 
@@ -228,7 +230,13 @@ ops_plan_rebuild(struct daemon *d, struct srv_req *r)
 	    l.day + d->cfg->territory.horizon_days, 0, 0, 0);
 	if (ops_plan_range(d, r, false, &from, &to) != 0)
 		return;
-	daemon_audit(d, r->who, "plan.rebuild", "");
-	if (planner_rebuild(d->planner, from, to, ops_plan_rebuilt, r) != 0)
+	if (jarg_bool_opt(r->req.args, "args", "release", &release, NULL, why,
+	    sizeof(why)) != 0) {
+		srv_reply_err(r, PROTO_EARGS, "%s", why);
+		return;
+	}
+	daemon_audit(d, r->who, "plan.rebuild", release ? "release" : "");
+	if (planner_rebuild(d->planner, from, to, release, ops_plan_rebuilt,
+	    r) != 0)
 		srv_reply_err(r, PROTO_EINTERNAL, "out of memory");
 }

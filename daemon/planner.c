@@ -450,7 +450,7 @@ planner_feed_changed(struct planner *pl, const char *gp)
 }
 
 int
-planner_rebuild(struct planner *pl, int64_t from, int64_t to,
+planner_rebuild(struct planner *pl, int64_t from, int64_t to, bool release,
     planner_done_fn done, void *arg)
 {
 	struct planner_waiter *w = calloc(1, sizeof(*w));
@@ -460,6 +460,7 @@ planner_rebuild(struct planner *pl, int64_t from, int64_t to,
 		return -1;
 	w->from = from;
 	w->to = to;
+	w->release = release;
 	w->done = done;
 	w->arg = arg;
 	while (*tail != NULL)

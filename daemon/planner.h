@@ -52,13 +52,14 @@ void	planner_feed_changed(struct planner *pl, const char *gp);
 
 /*
  * Re-plan the days of [from, to) within the horizon (past days are
- * frozen); done(arg, error, totals) once the new plan is stored (error
+ * frozen); with release, afresh: their reserved slots are candidates
+ * again (booked, held and begun ones stay). done(arg, error, totals) once the new plan is stored (error
  * NULL) or failed (error says why). Returns 0, or -1 (out of memory).
  */
 typedef void	(*planner_done_fn)(void *arg, const char *error,
 		    const struct planner_totals *t);
 int	planner_rebuild(struct planner *pl, int64_t from, int64_t to,
-	    planner_done_fn done, void *arg);
+	    bool release, planner_done_fn done, void *arg);
 
 /* The day starting at day (00:00 local), or NULL when not planned. */
 const struct planner_day *planner_day(const struct planner *pl,

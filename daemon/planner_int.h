@@ -16,6 +16,7 @@
 struct planner_waiter {
 	struct planner_waiter	*next;
 	int64_t			 from, to;
+	bool			 release;	/* plan afresh */
 	planner_done_fn		 done;
 	void			*arg;
 };
@@ -37,6 +38,7 @@ struct planner_job {
 	struct ivs		*free;
 	struct plan_days_in	 in;
 	int64_t			*days;
+	bool			*release;	/* per day */
 	struct plan_res		*prev;
 	struct plan_day_sum	*out;
 	struct store_plan_day	*sdays;

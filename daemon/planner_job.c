@@ -45,6 +45,7 @@ planner_job_free(struct planner_job *j)
 	free(j->target);
 	free(j->covers);
 	free(j->days);
+	free(j->release);
 	free(j->prev);
 	free(j);
 }
@@ -159,9 +160,10 @@ planner_job_start(struct planner *pl, const int64_t *days, size_t n_days)
 	j->gen = pl->gen;
 	j->req.data = j;
 	j->days = calloc(n_days + 1, sizeof(*j->days));
+	j->release = calloc(n_days + 1, sizeof(*j->release));
 	j->out = calloc(n_days + 1, sizeof(*j->out));
 	j->sdays = calloc(n_days + 1, sizeof(*j->sdays));
-	if (j->days == NULL || j->out == NULL || j->sdays == NULL ||
+	if (j->days == NULL || j->release == NULL || j->out == NULL || j->sdays == NULL ||
 	    planner_job_rules(j, c) != 0 || planner_job_prev(j, pl) != 0) {
 		planner_job_free(j);
 		return -1;
@@ -172,6 +174,12 @@ planner_job_start(struct planner *pl, const int64_t *days, size_t n_days)
 			return -1;
 		}
 	memcpy(j->days, days, n_days * sizeof(*days));
+	/* The days a coordinator asked to plan afresh. */
+	for (const struct planner_waiter *w = pl->waiters; w != NULL;
+	    w = w->next)
+		for (size_t i = 0; w->release && i < n_days; i++)
+			j->release[i] |= days[i] >= w->from && days[i] < w->to;
+	j->in.release = j->release;
 	j->in.win = &j->win;
 	j->in.n_sectors = c->n_sectors;
 	j->in.target = j->target;

@@ -158,6 +158,12 @@ struct plan_days_in {
 	size_t				 n_prev;
 	const struct plan_res		*fixed;
 	size_t				 n_fixed;
+	/*
+	 * NULL, or per day of days: true to plan it afresh, its slots in
+	 * prev candidates like any other (what a coordinator asks for after
+	 * lowering a target); booked, held and begun slots still stay.
+	 */
+	const bool			*release;
 };
 
 /* One planned day, per sector and local hour (index s * PLAN_HOURS + h). */
@@ -177,9 +183,9 @@ struct plan_day_sum {
  * Plan each of in->days in order, as DESIGN.md says: a GP's candidates
  * are its grid (slot_s from the window's start) wholly in free time and
  * the window, starting at or after now; slots reserved before (prev)
- * and still candidates stay (KEPT); booked or held slots (fixed) and
- * slots that started before now stay whatever their time became
- * (FIXED), and candidates overlapping them go. A GP's load for a day is
+ * and still candidates stay (KEPT) unless the day is released; booked or
+ * held slots (fixed) and slots that started before now stay whatever
+ * their time became (FIXED), and candidates overlapping them go. A GP's load for a day is
  * what it holds over the fairness_days before it; its weekly cap counts
  * the other days of the day's week (Monday to Sunday, local). Days
  * planned earlier in the call count with their new plan.

@@ -157,8 +157,8 @@ plan_slot_cmp(const void *a, const void *b)
  */
 static int
 plan_gp_slots(const struct plan_days_in *in, uint32_t gp, int64_t day,
-    int64_t next, const struct ivs *win, struct plan_vec *day_v,
-    struct plan_vec *stay)
+    int64_t next, const struct ivs *win, bool keep_prev,
+    struct plan_vec *day_v, struct plan_vec *stay)
 {
 	const struct plan_gp_rules *r = &in->gps[gp];
 	size_t first = day_v->n, kept;
@@ -188,8 +188,8 @@ plan_gp_slots(const struct plan_days_in *in, uint32_t gp, int64_t day,
 			continue;
 		if (plan_res_has(in->fixed, in->n_fixed, gp, s->start, s->end))
 			s->state = PLAN_FIXED;
-		else if (plan_res_has(in->prev, in->n_prev, gp, s->start,
-		    s->end))
+		else if (keep_prev && plan_res_has(in->prev, in->n_prev, gp,
+		    s->start, s->end))
 			s->state = PLAN_KEPT;
 		day_v->v[kept++] = *s;
 	}
@@ -274,7 +274,8 @@ plan_sum(const struct plan_in *pi, const struct plan_out *po,
 
 /* One day: its window and targets, its slots, its plan, its sums. */
 static int
-plan_one(struct plan_span *sp, int64_t day, struct plan_vec *day_v,
+plan_one(struct plan_span *sp, int64_t day, bool keep_prev,
+    struct plan_vec *day_v,
     struct plan_vec *stay, struct plan_gp *gps, int16_t *target,
     struct plan_day_sum *sum)
 {
@@ -323,7 +324,8 @@ plan_one(struct plan_span *sp, int64_t day, struct plan_vec *day_v,
 		}
 	day_v->n = 0;
 	for (uint32_t p = 0; p < in->n_gps && rc == PLAN_OK; p++) {
-		rc = plan_gp_slots(in, p, day, next, &win, day_v, stay);
+		rc = plan_gp_slots(in, p, day, next, &win, keep_prev, day_v,
+		    stay);
 		plan_gp_day(sp, p, dayno, l.wday, &gps[p]);
 	}
 	ivs_fini(&win);
@@ -382,8 +384,8 @@ plan_days(const struct plan_days_in *in, struct plan_day_sum *out)
 	else
 		rc = plan_span_init(&sp, in);
 	for (size_t i = 0; i < in->n_days && rc == PLAN_OK; i++)
-		rc = plan_one(&sp, in->days[i], &day_v, &stay, gps, target,
-		    &out[i]);
+		rc = plan_one(&sp, in->days[i], in->release == NULL ||
+		    !in->release[i], &day_v, &stay, gps, target, &out[i]);
 	free(sp.count);
 	free(day_v.v);
 	free(stay.v);

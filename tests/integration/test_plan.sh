@@ -395,6 +395,26 @@ check "no plan.changed for the unchanged holiday" lacks \
     '^plan.changed {"date":"2026-12-02"' \
     "$(tail -n "+$((n_ev + 1))" "$T_DIR/events.txt")"
 
+# --- a target lowered: slots stay until a rebuild releases them -----------
+plan_config "$T_DIR/snpd.db" 7 "$WEEK" '{"default": 1}' \
+    '{"default": 1, "16": 2}'
+kill -HUP "$SNPD_PID"
+lowered() {
+	[ "$(row "$(plan 2026-12-01 2026-12-02)" 2026-12-01 nord)" = \
+	    "$(rows 1 4 1 0)" ]
+}
+check "a lowered target keeps the reserved slots (kept)" wait_for 10 lowered
+out=$(req plan.rebuild '{"from":"2026-12-01","to":"2026-12-02",
+    "release":true}' "$COORD_TOKEN")
+check "plan.rebuild with release answers ($out)" \
+    grep -q '"result":{"days":1,' <<<"$out"
+P=$(plan 2026-12-01 2026-12-02)
+check "... and gives back what nord and sud do not need ($(row "$P" \
+    2026-12-01 nord))" test "$(row "$P" 2026-12-01 nord)" = "$(rows 1 2 1 0)"
+P=$(plan 2026-12-03 2026-12-04)
+check "... on the days asked only ($(row "$P" 2026-12-03 nord))" \
+    test "$(row "$P" 2026-12-03 nord)" = "$(rows 1 4 1 0)"
+
 # --- today's slots that began stay, whatever the feeds say now ------------
 TODAY=$(slot_ids "$(plan 2026-11-30 2026-12-01)")
 stop_snpd

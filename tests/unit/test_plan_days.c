@@ -473,6 +473,39 @@ test_stability(void **state)
 	fix_fini(&f);
 }
 
+/*
+ * A target lowered: kept slots stay on a plain re-plan; a released day is
+ * planned afresh, down to the target, its booked slot still in.
+ */
+static void
+test_release(void **state)
+{
+	struct fix f;
+	bool release[1] = { true };
+
+	(void)state;
+	fix_init(&f, 2, 1);
+	set_target(&f, 0, -1, -1, 4);
+	set_days(&f, 2026, 11, 30, 1);
+	free_daily(&f, 0, 14, 20);
+	free_daily(&f, 1, 14, 20);
+	run(&f);
+	assert_int_equal(f.out[0].n_slots, 24);
+	carry(&f);
+	f.fixed[0] = f.prev[0];
+	f.in.n_fixed = 1;
+	set_target(&f, 0, -1, -1, 1);
+	run(&f);
+	assert_int_equal(f.out[0].n_slots, 24);	/* kept: nothing moves */
+	f.in.release = release;
+	run(&f);
+	assert_int_equal(f.out[0].n_slots, 6);
+	assert_true(has_slot(&f.out[0], &f.fixed[0]));
+	for (int h = 14; h < 20; h++)
+		assert_int_equal(sum_at(f.out[0].reserved, 0, h), 1);
+	fix_fini(&f);
+}
+
 /* Today: nothing new starts before now; what started stays as it was. */
 static void
 test_now_freezes(void **state)
@@ -560,6 +593,7 @@ main(void)
 		cmocka_unit_test(test_week_cap),
 		cmocka_unit_test(test_neighbour_cover),
 		cmocka_unit_test(test_stability),
+		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_now_freezes),
 		cmocka_unit_test(test_deterministic_and_input),
 	};
