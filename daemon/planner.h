@@ -53,8 +53,9 @@ void	planner_feed_changed(struct planner *pl, const char *gp);
 /*
  * Re-plan the days of [from, to) within the horizon (past days are
  * frozen); with release, afresh: their reserved slots are candidates
- * again (booked, held and begun ones stay). done(arg, error, totals) once the new plan is stored (error
- * NULL) or failed (error says why). Returns 0, or -1 (out of memory).
+ * again (booked, held and begun ones stay). done(arg, error, totals)
+ * once the new plan is stored (error NULL) or failed (error says why).
+ * Returns 0, or -1 (out of memory).
  */
 typedef void	(*planner_done_fn)(void *arg, const char *error,
 		    const struct planner_totals *t);

@@ -163,8 +163,9 @@ planner_job_start(struct planner *pl, const int64_t *days, size_t n_days)
 	j->release = calloc(n_days + 1, sizeof(*j->release));
 	j->out = calloc(n_days + 1, sizeof(*j->out));
 	j->sdays = calloc(n_days + 1, sizeof(*j->sdays));
-	if (j->days == NULL || j->release == NULL || j->out == NULL || j->sdays == NULL ||
-	    planner_job_rules(j, c) != 0 || planner_job_prev(j, pl) != 0) {
+	if (j->days == NULL || j->release == NULL || j->out == NULL ||
+	    j->sdays == NULL || planner_job_rules(j, c) != 0 ||
+	    planner_job_prev(j, pl) != 0) {
 		planner_job_free(j);
 		return -1;
 	}
