@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench/bench_fork.h"
 #include "bench/bench_plan_int.h"
 #include "bench/gen_plan.h"
 #include "daemon/core/tz.h"
@@ -14,37 +15,28 @@
 #define BENCH_REPS	7
 #define BENCH_FLOW_DAY	14	/* Monday 2026-12-14: two weeks of loads */
 
-/* Run bench_plan_one in a fresh process: its peak RSS is its own. */
+/* bench_plan_one in a fresh process (bench_fork). */
+struct bench_child_arg {
+	const struct bench_cfg	*c;
+	size_t			 n;
+};
+
+static int
+bench_child_fn(void *arg, void *res)
+{
+	const struct bench_child_arg *a = arg;
+	struct bench_res *r = res;
+
+	(void)bench_plan_one(a->c, a->n, r);
+	return r->ok ? 0 : -1;
+}
+
 static int
 bench_child(const struct bench_cfg *c, size_t n, struct bench_res *res)
 {
-	int fd[2], status;
-	pid_t pid;
-	ssize_t got;
+	struct bench_child_arg a = { .c = c, .n = n };
 
-	memset(res, 0, sizeof(*res));
-	fflush(stdout);
-	if (pipe(fd) != 0)
-		return -1;
-	if ((pid = fork()) < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		struct bench_res r = { 0 };
-
-		close(fd[0]);
-		(void)bench_plan_one(c, n, &r);
-		fflush(stdout);
-		if (write(fd[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
-			_exit(1);
-		_exit(r.ok ? 0 : 1);
-	}
-	close(fd[1]);
-	got = read(fd[0], res, sizeof(*res));
-	close(fd[0]);
-	if (waitpid(pid, &status, 0) < 0 || got != (ssize_t)sizeof(*res) ||
+	if (bench_fork(bench_child_fn, &a, res, sizeof(*res)) != 0 ||
 	    !res->ok) {
 		fprintf(stderr, "bench_plan: the run at %zu GPs failed\n", n);
 		return -1;

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_fork.h"
+
 #include <libical/ical.h>
 
 #include "bench/gen_feeds.h"
@@ -346,39 +348,21 @@ done:
 	return 0;
 }
 
+/* bench_measure in the child of bench_fork. */
+static int
+bench_run_child_fn(void *arg, void *res)
+{
+	struct bench_res *r = res;
+
+	r->ok = bench_measure(arg, r) == 0;
+	return 0;
+}
+
 int
 bench_run_child(const struct bench_run *run, struct bench_res *res)
 {
-	int fd[2], status;
-	ssize_t got = 0, n;
-	pid_t pid;
-
-	memset(res, 0, sizeof(*res));
-	fflush(stdout);
-	if (pipe(fd) != 0)
-		return -1;
-	if ((pid = fork()) < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		struct bench_res r = { 0 };
-
-		close(fd[0]);
-		r.ok = bench_measure(run, &r) == 0;
-		if (write(fd[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
-			_exit(1);
-		_exit(0);
-	}
-	close(fd[1]);
-	while (got < (ssize_t)sizeof(*res) && (n = read(fd[0],
-	    (char *)res + got, sizeof(*res) - (size_t)got)) > 0)
-		got += n;
-	close(fd[0]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0 || got != (ssize_t)sizeof(*res) ||
-	    !res->ok) {
+	if (bench_fork(bench_run_child_fn, (void *)run, res,
+	    sizeof(*res)) != 0 || !res->ok) {
 		fprintf(stderr, "bench: %s n=%zu: the child failed\n",
 		    bench_kind_names[run->kind], run->n);
 		return -1;
