@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/booking.h"
 #include "daemon/feed.h"
 #include "daemon/log.h"
 #include "daemon/ops.h"
@@ -102,6 +103,8 @@ daemon_reload(struct daemon *d, char **errors)
 		feeds_reload(d->feeds);
 	if (d->planner != NULL)
 		planner_reload(d->planner);
+	if (d->booking != NULL)
+		booking_reload(d->booking);
 	log_notice("cfg", "config reloaded: %zu GPs, %zu sectors, %zu "
 	    "principals", c->n_gps, c->n_sectors, c->n_principals);
 	return 0;
@@ -126,6 +129,8 @@ daemon_close(struct daemon *d)
 	 */
 	planner_close(d->planner);
 	d->planner = NULL;
+	booking_close(d->booking);
+	d->booking = NULL;
 	store_close(d->store);
 	d->store = NULL;
 	feeds_close(d->feeds);
@@ -286,6 +291,11 @@ daemon_start(struct daemon *d)
 	vo.hard_max_bytes = 2 * big + 65536;
 	if (srv_open(&d->loop, &vo, &d->srv, why, sizeof(why)) != 0) {
 		log_err("srv", "%s", why);
+		return 1;
+	}
+	/* Before the planner: its plans keep booked and held slots. */
+	if (booking_open(d, &d->booking, why, sizeof(why)) != 0) {
+		log_err("booking", "%s", why);
 		return 1;
 	}
 	/* Before the feeds: their stored content tells the planner. */

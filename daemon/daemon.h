@@ -10,6 +10,7 @@
 #include "daemon/clk.h"
 #include "proto/rfc3339.h"
 
+struct booking;
 struct feeds;
 struct planner;
 struct srv;
@@ -38,6 +39,7 @@ struct daemon {
 	struct srv		*srv;
 	struct feeds		*feeds;
 	struct planner		*planner;
+	struct booking		*booking;
 	uv_signal_t		 sig_term, sig_int, sig_hup;
 	uv_timer_t		 linger;
 	enum daemon_state	 state;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/booking.h"
 #include "daemon/daemon.h"
 #include "daemon/evt.h"
 #include "daemon/log.h"
@@ -158,6 +159,8 @@ feed_result_take(struct feed *f, struct feed_job *j)
 	f->hash = j->hash;
 	if (d->planner != NULL)
 		planner_feed_changed(d->planner, f->gp);
+	if (d->booking != NULL)
+		booking_feed_changed(d->booking, f->gp);
 	if (!is_new) {
 		/* Restored or re-expanded: nothing new to store or say. */
 		if (f->state == FEED_NEVER)

@@ -40,6 +40,7 @@ struct planner_job {
 	int64_t			*days;
 	bool			*release;	/* per day */
 	struct plan_res		*prev;
+	struct plan_res		*fixed;		/* booked and held */
 	struct plan_day_sum	*out;
 	struct store_plan_day	*sdays;
 	int			 rc;

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "daemon/booking.h"
 #include "daemon/daemon.h"
 #include "daemon/evt.h"
 #include "daemon/log.h"
@@ -47,6 +48,7 @@ planner_job_free(struct planner_job *j)
 	free(j->days);
 	free(j->release);
 	free(j->prev);
+	free(j->fixed);
 	free(j);
 }
 
@@ -190,6 +192,13 @@ planner_job_start(struct planner *pl, const int64_t *days, size_t n_days)
 	j->in.days = j->days;
 	j->in.n_days = n_days;
 	j->in.now = clk_now_utc(&d->clk);
+	/* Booked and held slots never move. */
+	if (d->booking != NULL && booking_fixed(d->booking, &j->fixed,
+	    &j->in.n_fixed) != 0) {
+		planner_job_free(j);
+		return -1;
+	}
+	j->in.fixed = j->fixed;
 	if (uv_queue_work(&d->loop, &j->req, planner_job_work,
 	    planner_job_after) != 0) {
 		planner_job_free(j);

@@ -74,6 +74,49 @@ static const char *const store_migrations[] = {
 	"  PRIMARY KEY (gp, start)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX plan_slot_day ON plan_slot(day);",
+	/*
+	 * 4: bookings. A slot has at most one live (booked or conflict)
+	 * booking: the partial unique index makes a second one impossible
+	 * whatever the daemon's memory says. An idempotency key is unique
+	 * per principal. Rows are never deleted: a purge blanks the patient
+	 * data and keeps the row for the indicators.
+	 */
+	"CREATE TABLE booking ("
+	"  id TEXT PRIMARY KEY,"
+	"  slot TEXT NOT NULL,"
+	"  gp TEXT NOT NULL,"
+	"  sector TEXT NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  end INTEGER NOT NULL,"
+	"  status TEXT NOT NULL"
+	"    CHECK (status IN ('booked', 'cancelled', 'conflict')),"
+	"  modality TEXT NOT NULL,"
+	"  idem_who TEXT NOT NULL,"
+	"  idem_key TEXT NOT NULL,"
+	"  patient_name TEXT,"
+	"  patient_phone TEXT,"
+	"  patient_birth_year INTEGER,"
+	"  patient_commune TEXT,"
+	"  reason TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  cancelled_at INTEGER,"
+	"  cancelled_by TEXT,"
+	"  cancel_reason TEXT,"
+	"  conflict_at INTEGER,"
+	"  conflict TEXT,"
+	"  purged_at INTEGER"
+	");"
+	"CREATE UNIQUE INDEX booking_live_slot ON booking(slot)"
+	"  WHERE status <> 'cancelled';"
+	"CREATE UNIQUE INDEX booking_idem ON booking(idem_who, idem_key);"
+	"CREATE INDEX booking_start ON booking(start);"
+	"CREATE INDEX booking_gp_start ON booking(gp, start);"
+	"CREATE TRIGGER booking_no_delete BEFORE DELETE ON booking"
+	"  BEGIN SELECT RAISE(ABORT, 'bookings are never deleted'); END;"
+	"CREATE TRIGGER booking_no_revive BEFORE UPDATE OF status ON booking"
+	"  WHEN OLD.status = 'cancelled'"
+	"  BEGIN SELECT RAISE(ABORT, 'a cancelled booking stays so'); END;",
 };
 #define STORE_SCHEMA \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -106,6 +149,23 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_PLAN_DEL_SLOTS] = "DELETE FROM plan_slot WHERE day = ?1",
 	[ST_PLAN_ADD_SLOT] = "INSERT INTO plan_slot(gp, start, end, day)"
 	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_BK_ADD] = "INSERT INTO booking(id, slot, gp, sector, start, end,"
+	    " status, modality, idem_who, idem_key, patient_name,"
+	    " patient_phone, patient_birth_year, patient_commune, reason,"
+	    " created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " 'booked', ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?8)",
+	[ST_BK_CANCEL] = "UPDATE booking SET status = 'cancelled',"
+	    " cancelled_at = ?2, cancelled_by = ?3, cancel_reason = ?4"
+	    " WHERE id = ?1 AND status <> 'cancelled'",
+	[ST_BK_CONFLICT] = "UPDATE booking SET status = 'conflict',"
+	    " conflict_at = ?2, conflict = ?3"
+	    " WHERE id = ?1 AND status = 'booked'",
+	[ST_BK_PURGE_IDS] = "SELECT id FROM booking"
+	    " WHERE start < ?1 AND end < ?1 AND purged_at IS NULL",
+	[ST_BK_PURGE] = "UPDATE booking SET patient_name = NULL,"
+	    " patient_phone = NULL, patient_birth_year = NULL,"
+	    " patient_commune = NULL, reason = NULL, cancel_reason = NULL,"
+	    " purged_at = ?2 WHERE id = ?1",
 };
 
 static const char *const store_errs[STORE_ERR_COUNT] = {

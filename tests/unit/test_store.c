@@ -158,8 +158,8 @@ test_store_open_migrates(void **state)
 	sqlite3_stmt *st;
 
 	open_store(f, 0);
-	assert_int_equal(store_schema_version(f->s), 3);
-	assert_int_equal(count_rows(f, "PRAGMA user_version"), 3);
+	assert_int_equal(store_schema_version(f->s), 4);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), 4);
 	close_store(f);
 
 	/* The journal mode is persistent: read it back from outside. */
@@ -173,7 +173,7 @@ test_store_open_migrates(void **state)
 
 	/* Reopening applies nothing twice. */
 	open_store(f, 0);
-	assert_int_equal(store_schema_version(f->s), 3);
+	assert_int_equal(store_schema_version(f->s), 4);
 }
 
 /* A database from a newer snpd is refused, not downgraded. */
