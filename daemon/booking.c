@@ -178,6 +178,21 @@ booking_occ_each(const struct booking *bk,
 			fn(arg, bk->map[i]);
 }
 
+unsigned
+booking_count_live(const struct booking *bk, int64_t from, int64_t to)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; bk != NULL && i < bk->cap; i++) {
+		const struct booking_occ *o = bk->map[i];
+
+		n += o != NULL && (o->state == BOOKING_BOOKED ||
+		    o->state == BOOKING_CONFLICT) && o->start >= from &&
+		    o->start < to;
+	}
+	return n;
+}
+
 int
 booking_fixed(const struct booking *bk, struct plan_res **out, size_t *n)
 {

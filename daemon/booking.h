@@ -69,6 +69,9 @@ const struct booking_occ *booking_occ_find(const struct booking *bk,
 /* Call fn for every occupied slot (any order). */
 void	booking_occ_each(const struct booking *bk,
 	    void (*fn)(void *arg, const struct booking_occ *o), void *arg);
+/* Live (booked or conflict) bookings starting in [from, to). */
+unsigned booking_count_live(const struct booking *bk, int64_t from,
+	    int64_t to);
 /*
  * The held and booked slots for the planner, gp as indices of the
  * current config, sorted by (gp, start); slots of GPs not in it are
@@ -96,8 +99,16 @@ int	booking_release(struct booking *bk, const char *who, bool force,
  * the one an earlier request with the same key made), or a PROTO_E*
  * code and why.
  */
-typedef void	(*booking_done_fn)(void *arg, int err, const char *why,
-		    const struct store_booking *b);
+typedef void	(*booking_done_fn)(struct daemon *d, void *arg, int err,
+		    const char *why, const struct store_booking *b);
+/*
+ * Whether b's principal and idempotency key were seen: then done runs
+ * (now, or when the first create commits) with the first booking, or
+ * E_CONFLICT when it was for another slot. booking_create does this
+ * first; call it alone to answer a retry before checking the slot.
+ */
+bool	booking_replay(struct booking *bk, const struct store_booking *b,
+	    booking_done_fn done, void *arg);
 void	booking_create(struct booking *bk, const struct store_booking *b,
 	    const char *hold, booking_done_fn done, void *arg);
 /* Cancel booking id for who; done as above, with the cancelled one. */

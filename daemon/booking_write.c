@@ -64,18 +64,18 @@ booking_event(struct booking *bk, const char *topic,
 
 /* The answer to a key seen before: the first booking, if for this slot. */
 static void
-booking_replay(const struct store_booking *first, const char *slot,
-    booking_done_fn done, void *arg)
+booking_answer_first(struct daemon *d, const struct store_booking *first,
+    const char *slot, booking_done_fn done, void *arg)
 {
 	char why[160];
 
 	if (strcmp(first->slot, slot) != 0) {
 		snprintf(why, sizeof(why), "idempotency_key already used for "
 		    "booking %s of another slot", first->id);
-		done(arg, PROTO_ECONFLICT, why, NULL);
+		done(d, arg, PROTO_ECONFLICT, why, NULL);
 		return;
 	}
-	done(arg, 0, NULL, first);
+	done(d, arg, 0, NULL, first);
 }
 
 static void
@@ -131,9 +131,9 @@ booking_created(void *arg, int err)
 		void *darg = w != NULL ? w->arg : op->arg;
 
 		if (code == -1)
-			booking_replay(&first, op->b.slot, done, darg);
+			booking_answer_first(bk->d, &first, op->b.slot, done, darg);
 		else
-			done(darg, code, why, code == 0 ? &op->b : NULL);
+			done(bk->d, darg, code, why, code == 0 ? &op->b : NULL);
 		if (w == NULL)
 			break;
 		next = w->next;
@@ -158,12 +158,12 @@ booking_join(struct booking *bk, const struct store_booking *b,
 	if (op == NULL)
 		return false;
 	if (strcmp(op->b.slot, b->slot) != 0) {
-		done(arg, PROTO_ECONFLICT, "idempotency_key already used for "
+		done(bk->d, arg, PROTO_ECONFLICT, "idempotency_key already used for "
 		    "another slot", NULL);
 		return true;
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
-		done(arg, PROTO_EINTERNAL, "out of memory", NULL);
+		done(bk->d, arg, PROTO_EINTERNAL, "out of memory", NULL);
 		return true;
 	}
 	w->done = done;
@@ -173,38 +173,48 @@ booking_join(struct booking *bk, const struct store_booking *b,
 	return true;
 }
 
-void
-booking_create(struct booking *bk, const struct store_booking *b,
-    const char *hold, booking_done_fn done, void *arg)
+bool
+booking_replay(struct booking *bk, const struct store_booking *b,
+    booking_done_fn done, void *arg)
 {
 	struct daemon *d = bk->d;
-	struct booking_create_op *op;
-	struct booking_occ *o;
 	struct store_booking first;
 	bool found = false;
 	char why[160];
 	int err;
 
 	if (bk->is_closing || d->store == NULL) {
-		done(arg, PROTO_EUNAVAIL, "shutting down", NULL);
-		return;
+		done(d, arg, PROTO_EUNAVAIL, "shutting down", NULL);
+		return true;
 	}
 	if (booking_join(bk, b, done, arg))
-		return;
+		return true;
 	if ((err = store_booking_by_key(d->store, b->who, b->key, &first,
 	    &found)) != STORE_OK) {
 		snprintf(why, sizeof(why), "store: %s", store_strerror(err));
-		done(arg, PROTO_EUNAVAIL, why, NULL);
-		return;
+		done(d, arg, PROTO_EUNAVAIL, why, NULL);
+		return true;
 	}
-	if (found) {
-		booking_replay(&first, b->slot, done, arg);
+	if (found)
+		booking_answer_first(d, &first, b->slot, done, arg);
+	return found;
+}
+
+void
+booking_create(struct booking *bk, const struct store_booking *b,
+    const char *hold, booking_done_fn done, void *arg)
+{
+	struct booking_create_op *op;
+	struct booking_occ *o;
+	char why[160];
+	int err;
+
+	if (booking_replay(bk, b, done, arg))
 		return;
-	}
 	o = (struct booking_occ *)booking_occ_find(bk, b->gp, b->start);
 	if (o != NULL && o->state != BOOKING_NONE) {
 		snprintf(why, sizeof(why), "slot %s is booked", b->slot);
-		done(arg, PROTO_ESLOTTAKEN, why, NULL);
+		done(bk->d, arg, PROTO_ESLOTTAKEN, why, NULL);
 		return;
 	}
 	if (hold != NULL) {
@@ -212,11 +222,11 @@ booking_create(struct booking *bk, const struct store_booking *b,
 		    b->who, &err, why, sizeof(why));
 
 		if (h == NULL) {
-			done(arg, err, why, NULL);
+			done(bk->d, arg, err, why, NULL);
 			return;
 		}
 		if (h->occ != o) {
-			done(arg, PROTO_EARGS, "args.hold: the hold is for "
+			done(bk->d, arg, PROTO_EARGS, "args.hold: the hold is for "
 			    "another slot", NULL);
 			return;
 		}
@@ -224,30 +234,30 @@ booking_create(struct booking *bk, const struct store_booking *b,
 	    strcmp(o->hold->who, b->who) != 0) {
 		snprintf(why, sizeof(why), "slot %s is held by someone else",
 		    b->slot);
-		done(arg, PROTO_ESLOTTAKEN, why, NULL);
+		done(bk->d, arg, PROTO_ESLOTTAKEN, why, NULL);
 		return;
 	}
 	if ((op = calloc(1, sizeof(*op))) == NULL ||
 	    (o = booking_occ_get(bk, b->gp, b->start, b->end)) == NULL) {
 		free(op);
-		done(arg, PROTO_EINTERNAL, "out of memory", NULL);
+		done(bk->d, arg, PROTO_EINTERNAL, "out of memory", NULL);
 		return;
 	}
 	op->b = *b;
 	op->b.status = STORE_BK_BOOKED;
-	op->b.created_at = clk_now_utc(&d->clk);
+	op->b.created_at = clk_now_utc(&bk->d->clk);
 	booking_random_id("b-", op->b.id, sizeof(op->b.id));
 	op->bk = bk;
 	op->occ = o;
 	op->done = done;
 	op->arg = arg;
 	o->state = BOOKING_PENDING;
-	if ((err = store_booking_create(d->store, &op->b, booking_created)) !=
+	if ((err = store_booking_create(bk->d->store, &op->b, booking_created)) !=
 	    STORE_OK) {
 		o->state = BOOKING_NONE;
 		booking_occ_settle(bk, o);
 		free(op);
-		done(arg, PROTO_EUNAVAIL, store_strerror(err), NULL);
+		done(bk->d, arg, PROTO_EUNAVAIL, store_strerror(err), NULL);
 		return;
 	}
 	bk->writes++;
@@ -284,15 +294,15 @@ booking_cancelled(void *arg, int err)
 		    op->b.cancelled_by);
 		booking_event(bk, "booking.cancelled", &op->b);
 		booking_touch_export(bk, op->b.gp);
-		op->done(op->arg, 0, NULL, &op->b);
+		op->done(bk->d, op->arg, 0, NULL, &op->b);
 	} else if (err == STORE_ECONSTRAINT) {
 		snprintf(why, sizeof(why), "booking %s is already cancelled",
 		    op->b.id);
-		op->done(op->arg, PROTO_ECONFLICT, why, NULL);
+		op->done(bk->d, op->arg, PROTO_ECONFLICT, why, NULL);
 	} else {
 		snprintf(why, sizeof(why), "cancel not stored: %s",
 		    store_strerror(err));
-		op->done(op->arg, PROTO_EUNAVAIL, why, NULL);
+		op->done(bk->d, op->arg, PROTO_EUNAVAIL, why, NULL);
 	}
 	free(op);
 	booking_maybe_free(bk);
@@ -308,11 +318,11 @@ booking_cancel(struct booking *bk, const char *id, const char *who,
 	int err;
 
 	if (bk->is_closing || bk->d->store == NULL) {
-		done(arg, PROTO_EUNAVAIL, "shutting down", NULL);
+		done(bk->d, arg, PROTO_EUNAVAIL, "shutting down", NULL);
 		return;
 	}
 	if ((op = calloc(1, sizeof(*op))) == NULL) {
-		done(arg, PROTO_EINTERNAL, "out of memory", NULL);
+		done(bk->d, arg, PROTO_EINTERNAL, "out of memory", NULL);
 		return;
 	}
 	err = store_booking_get(bk->d->store, id, &op->b, &found);
@@ -326,7 +336,7 @@ booking_cancel(struct booking *bk, const char *id, const char *who,
 			snprintf(why, sizeof(why), "booking %s is already "
 			    "cancelled", op->b.id);
 		free(op);
-		done(arg, err != STORE_OK ? PROTO_EUNAVAIL : !found ?
+		done(bk->d, arg, err != STORE_OK ? PROTO_EUNAVAIL : !found ?
 		    PROTO_ENOTFOUND : PROTO_ECONFLICT, why, NULL);
 		return;
 	}
@@ -340,7 +350,7 @@ booking_cancel(struct booking *bk, const char *id, const char *who,
 	if ((err = store_booking_cancel(bk->d->store, &op->b,
 	    booking_cancelled)) != STORE_OK) {
 		free(op);
-		done(arg, PROTO_EUNAVAIL, store_strerror(err), NULL);
+		done(bk->d, arg, PROTO_EUNAVAIL, store_strerror(err), NULL);
 		return;
 	}
 	bk->writes++;

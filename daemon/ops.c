@@ -13,6 +13,10 @@ struct ops_def {
 	void		(*fn)(struct daemon *, struct srv_req *);
 };
 
+/* Who books patients: admin, coordinator, secretariat. */
+#define OPS_BOOKERS \
+	(AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(SECRETARIAT))
+
 /* PROTOCOL.md's table; "G own" ops let GPs in, the handler checks. */
 static const struct ops_def ops_table[] = {
 	{ "sys.ping",	AUTH_ANY, ops_sys_ping },
@@ -32,6 +36,13 @@ static const struct ops_def ops_table[] = {
 	    AUTH_R(SECRETARIAT), ops_plan_get },
 	{ "plan.rebuild", AUTH_R(ADMIN) | AUTH_R(COORDINATOR),
 	    ops_plan_rebuild },
+	{ "slots.search", OPS_BOOKERS, ops_slots_search },
+	{ "slot.hold",	OPS_BOOKERS, ops_slot_hold },
+	{ "slot.release", OPS_BOOKERS, ops_slot_release },
+	{ "booking.create", OPS_BOOKERS, ops_booking_create },
+	{ "booking.cancel", OPS_BOOKERS, ops_booking_cancel },
+	{ "booking.show", OPS_BOOKERS | AUTH_R(GP), ops_booking_show },
+	{ "booking.list", OPS_BOOKERS | AUTH_R(GP), ops_booking_list },
 };
 
 static const struct ops_def *

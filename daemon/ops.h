@@ -24,6 +24,21 @@ void	ops_feed_push(struct daemon *d, struct srv_req *r);
 void	ops_avail_get(struct daemon *d, struct srv_req *r);
 void	ops_plan_get(struct daemon *d, struct srv_req *r);
 void	ops_plan_rebuild(struct daemon *d, struct srv_req *r);
+void	ops_slots_search(struct daemon *d, struct srv_req *r);
+void	ops_slot_hold(struct daemon *d, struct srv_req *r);
+void	ops_slot_release(struct daemon *d, struct srv_req *r);
+void	ops_booking_create(struct daemon *d, struct srv_req *r);
+void	ops_booking_cancel(struct daemon *d, struct srv_req *r);
+void	ops_booking_show(struct daemon *d, struct srv_req *r);
+void	ops_booking_list(struct daemon *d, struct srv_req *r);
+
+struct plan_res;
+/*
+ * The reserved, not yet begun slot of a slot id: its GP (index in the
+ * config) and plan entry. Replies the error and returns -1 otherwise.
+ */
+int	ops_slot_find(struct daemon *d, struct srv_req *r, const char *id,
+	    ssize_t *gp, const struct plan_res **res);
 
 /* Add key: utc as RFC 3339 in the territory's zone to obj. */
 void	ops_add_time(const struct daemon *d, cJSON *obj, const char *key,

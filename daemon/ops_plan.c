@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon/booking.h"
 #include "daemon/planner.h"
 
 #define OPS_PLAN_MAX_DAYS	62
@@ -47,22 +48,65 @@ ops_plan_range(struct daemon *d, struct srv_req *r, bool required,
 	return 0;
 }
 
-/* A slot id: <gp>/<UTC start as YYYYMMDDTHHMMSSZ> (PROTOCOL.md). */
-static void
-ops_plan_slot_id(const char *gp, int64_t start, char *buf, size_t len)
-{
-	time_t t = (time_t)start;
-	struct tm tm;
+/* One sector's hours of the window: target, reserved, covered, gap. */
+/* Live bookings per day of a plan.get and sector * PLAN_HOURS + hour. */
+struct ops_plan_booked {
+	struct daemon	*d;
+	int64_t		 from, to;
+	size_t		 n_days;
+	int64_t		*days;		/* 00:00 local of each day */
+	int16_t		*n;		/* [day][sector * PLAN_HOURS + h] */
+};
 
-	gmtime_r(&t, &tm);
-	snprintf(buf, len, "%s/%04d%02d%02dT%02d%02d%02dZ", gp,
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
+static void
+ops_plan_count(void *arg, const struct booking_occ *o)
+{
+	struct ops_plan_booked *b = arg;
+	const struct cfg *c = b->d->cfg;
+	const struct tz *z = c->territory.tz;
+	struct tz_local l;
+	ssize_t g;
+	size_t i = 0;
+
+	if (o->state != BOOKING_BOOKED && o->state != BOOKING_CONFLICT)
+		return;
+	if (o->start < b->from || o->start >= b->to ||
+	    (g = cfg_gp_find(c, o->gp)) < 0)
+		return;
+	while (i + 1 < b->n_days && b->days[i + 1] <= o->start)
+		i++;
+	tz_to_local(z, o->start, &l);
+	b->n[i * c->n_sectors * PLAN_HOURS + c->gps[g].sector * PLAN_HOURS +
+	    (size_t)l.hour]++;
 }
 
-/* One sector's hours of the window: target, reserved, covered, gap. */
+/* Count the live bookings of [from, to); -1: out of memory. */
+static int
+ops_plan_booked(struct daemon *d, int64_t from, int64_t to,
+    struct ops_plan_booked *b)
+{
+	const struct tz *z = d->cfg->territory.tz;
+	size_t n = 0;
+
+	*b = (struct ops_plan_booked){ .d = d, .from = from, .to = to };
+	for (int64_t day = from; day < to; day = tz_day_start(z, day + 90000))
+		n++;
+	b->days = calloc(n + 1, sizeof(*b->days));
+	b->n = calloc(n * d->cfg->n_sectors * PLAN_HOURS + 1, sizeof(*b->n));
+	if (b->days == NULL || b->n == NULL) {
+		free(b->days);
+		free(b->n);
+		return -1;
+	}
+	for (int64_t day = from; day < to; day = tz_day_start(z, day + 90000))
+		b->days[b->n_days++] = day;
+	booking_occ_each(d->booking, ops_plan_count, b);
+	return 0;
+}
+
 static cJSON *
-ops_plan_sector(struct daemon *d, const struct planner_day *pd, size_t s)
+ops_plan_sector(struct daemon *d, const struct planner_day *pd, size_t s,
+    const int16_t *booked)
 {
 	const struct cfg *c = d->cfg;
 	const struct tz *z = c->territory.tz;
@@ -89,8 +133,7 @@ ops_plan_sector(struct daemon *d, const struct planner_day *pd, size_t s)
 			cJSON_AddNumberToObject(x, "target", pd->target[b]);
 		cJSON_AddNumberToObject(x, "reserved", pd->reserved[b]);
 		cJSON_AddNumberToObject(x, "covered", pd->covered[b]);
-		/* Bookings come with the booking issue; none before. */
-		cJSON_AddNumberToObject(x, "booked", 0);
+		cJSON_AddNumberToObject(x, "booked", booked[b]);
 		cJSON_AddNumberToObject(x, "gap", pd->gap[b]);
 		cJSON_AddItemToArray(hours, x);
 	}
@@ -99,7 +142,7 @@ ops_plan_sector(struct daemon *d, const struct planner_day *pd, size_t s)
 
 static cJSON *
 ops_plan_day(struct daemon *d, const struct planner_day *pd, int64_t day,
-    ssize_t sector)
+    ssize_t sector, const int16_t *booked)
 {
 	const struct cfg *c = d->cfg;
 	cJSON *o = cJSON_CreateObject(), *secs;
@@ -122,7 +165,8 @@ ops_plan_day(struct daemon *d, const struct planner_day *pd, int64_t day,
 	for (size_t s = 0; s < c->n_sectors; s++) {
 		if (sector >= 0 && (size_t)sector != s)
 			continue;
-		cJSON_AddItemToArray(secs, ops_plan_sector(d, pd, s));
+		cJSON_AddItemToArray(secs, ops_plan_sector(d, pd, s,
+		    booked));
 		for (int h = 0; pd != NULL && h < PLAN_HOURS; h++)
 			gaps += pd->gap[s * PLAN_HOURS + (size_t)h];
 	}
@@ -139,19 +183,25 @@ ops_plan_slots(struct daemon *d, const struct planner_day *pd,
 	for (size_t i = 0; pd != NULL && i < pd->n_slots; i++) {
 		const struct plan_res *res = &pd->slots[i];
 		const struct cfg_gp *g = &c->gps[res->gp];
-		char id[CFG_ID_MAX + 24];
+		const struct booking_occ *occ;
+		char id[BOOKING_SLOT_MAX];
+		const char *state = "reserved";
 		cJSON *o;
 
 		if (sector >= 0 && g->sector != (size_t)sector)
 			continue;
-		ops_plan_slot_id(g->id, res->start, id, sizeof(id));
+		booking_slot_id(g->id, res->start, id);
+		if ((occ = booking_occ_find(d->booking, g->id,
+		    res->start)) != NULL)
+			state = occ->state == BOOKING_CONFLICT ? "conflict" :
+			    occ->state != BOOKING_NONE ? "booked" : "held";
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "slot", id);
 		cJSON_AddStringToObject(o, "gp", g->id);
 		cJSON_AddStringToObject(o, "sector", c->sectors[g->sector].id);
 		ops_add_time(d, o, "start", res->start);
 		ops_add_time(d, o, "end", res->end);
-		cJSON_AddStringToObject(o, "state", "reserved");
+		cJSON_AddStringToObject(o, "state", state);
 		cJSON_AddItemToArray(slots, o);
 	}
 }
@@ -162,6 +212,8 @@ ops_plan_get(struct daemon *d, struct srv_req *r)
 	char why[PROTO_WHY_MAX];
 	const char *sec_id = NULL;
 	bool with_slots = true;
+	struct ops_plan_booked booked;
+	size_t k = 0;
 	ssize_t sector = -1;
 	int64_t from = 0, to = 0;
 	cJSON *res, *days, *slots = NULL;
@@ -178,6 +230,10 @@ ops_plan_get(struct daemon *d, struct srv_req *r)
 		srv_reply_err(r, PROTO_ENOTFOUND, "no sector \"%s\"", sec_id);
 		return;
 	}
+	if (ops_plan_booked(d, from, to, &booked) != 0) {
+		srv_reply_err(r, PROTO_EINTERNAL, "out of memory");
+		return;
+	}
 	res = cJSON_CreateObject();
 	cJSON_AddBoolToObject(res, "ready", planner_is_ready(d->planner));
 	days = cJSON_AddArrayToObject(res, "days");
@@ -187,10 +243,13 @@ ops_plan_get(struct daemon *d, struct srv_req *r)
 	    d->cfg->territory.tz, day + 90000)) {
 		const struct planner_day *pd = planner_day(d->planner, day);
 
-		cJSON_AddItemToArray(days, ops_plan_day(d, pd, day, sector));
+		cJSON_AddItemToArray(days, ops_plan_day(d, pd, day, sector,
+		    &booked.n[k++ * d->cfg->n_sectors * PLAN_HOURS]));
 		if (slots != NULL)
 			ops_plan_slots(d, pd, sector, slots);
 	}
+	free(booked.days);
+	free(booked.n);
 	srv_reply_ok(r, res);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "daemon/feed.h"
+#include "daemon/booking.h"
 #include "daemon/planner.h"
 #include "daemon/store.h"
 
@@ -73,8 +74,10 @@ ops_sys_status(struct daemon *d, struct srv_req *r)
 	cJSON_AddNumberToObject(o, "reserved",
 	    today != NULL ? (double)today->n_slots : 0);
 	cJSON_AddNumberToObject(o, "gaps", today != NULL ? today->n_gap : 0);
-	/* Bookings and on-call requests come with later issues. */
-	cJSON_AddNumberToObject(o, "booked", 0);
+	cJSON_AddNumberToObject(o, "booked", booking_count_live(d->booking,
+	    tz_day_start(c->territory.tz, now), tz_day_start(c->territory.tz,
+	    tz_day_start(c->territory.tz, now) + 90000)));
+	/* On-call requests come with a later issue. */
 	cJSON_AddNumberToObject(res, "tc_pending", 0);
 	o = cJSON_AddObjectToObject(res, "store");
 	cJSON_AddNumberToObject(o, "schema", store_schema_version(d->store));
