@@ -286,7 +286,7 @@ ops_slot_hold(struct daemon *d, struct srv_req *r)
 
 	if (jarg_str(r->req.args, "args", "slot", BOOKING_SLOT_MAX - 1, &slot,
 	    why, sizeof(why)) || jarg_int_opt(r->req.args, "args", "ttl_s",
-	    10, 900, &ttl, NULL, why, sizeof(why))) {
+	    1, 900, &ttl, NULL, why, sizeof(why))) {
 		srv_reply_err(r, PROTO_EARGS, "%s", why);
 		return;
 	}
