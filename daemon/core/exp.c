@@ -331,8 +331,7 @@ exp_ics(const struct exp_cal *c)
 	if (n > 0)
 		qsort(ev, n, sizeof(*ev), exp_cmp);
 
-	name = exp_printf("SNP – %s",
-	    c->gp_name != NULL ? c->gp_name : "");
+	name = exp_printf("SNP – %s", c->gp_name != NULL ? c->gp_name : "");
 	if (name == NULL ||
 	    (cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT)) == NULL)
 		goto out;

@@ -36,14 +36,19 @@ struct exp_cal {
  * reserved slot and the booking it becomes are one event to a subscribed
  * agenda. One UID may appear only once in a calendar, so of events sharing
  * a start only one is written: a conflict before a booking before a
- * reserved slot, then the smallest booking id. An event with end <= start
- * is not written (RFC 5545 wants DTEND after DTSTART). Control characters
- * other than newline and tab in the reason and names become spaces; libical
- * escapes the rest. Pure: the same input gives the same bytes.
+ * reserved slot, then the smallest booking id. A booking's SUMMARY is
+ * "[CONFLIT – ]SNP – <initials>[ – <reason>]", with "patient" for initials
+ * when the name is purged (NULL) or blank: never the name itself, never a
+ * phone. An event with end <= start is not written (RFC 5545 wants DTEND
+ * after DTSTART). TEXT may not hold control characters: in the reason they
+ * become spaces, except tab and newline (CR LF and a lone CR count as one
+ * newline); in the GP's name a newline becomes a space too. libical
+ * escapes newlines, commas, semicolons and backslashes. Pure: the same
+ * input gives the same bytes.
  *
- * Times are written in UTC through libical's UTC zone: as with tz_get(),
- * have libical's built-in zones set up on the loop thread (tz_get,
- * cal_zones_preload) before calling this on a worker.
+ * Times are written in UTC through libical's UTC zone, which libical sets
+ * up with its built-in zones on first use: call tz_get() on the loop thread
+ * first (STYLE.md 6) before calling this on a worker.
  */
 char	*exp_ics(const struct exp_cal *c);
 
