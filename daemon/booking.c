@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "daemon/daemon.h"
+#include "daemon/export.h"
 #include "daemon/feed.h"
 #include "daemon/log.h"
 #include "daemon/core/cal.h"
@@ -238,8 +239,7 @@ booking_add_times(const struct daemon *d, cJSON *obj, int64_t start,
 void
 booking_touch_export(struct booking *bk, const char *gp)
 {
-	(void)bk;
-	(void)gp;
+	export_touch(bk->d->exporter, gp);
 }
 
 /* A live booking read at start occupies its slot. */

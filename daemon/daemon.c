@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "daemon/booking.h"
+#include "daemon/export.h"
 #include "daemon/feed.h"
 #include "daemon/log.h"
 #include "daemon/ops.h"
@@ -105,6 +106,7 @@ daemon_reload(struct daemon *d, char **errors)
 		planner_reload(d->planner);
 	if (d->booking != NULL)
 		booking_reload(d->booking);
+	export_touch_all(d->exporter);
 	log_notice("cfg", "config reloaded: %zu GPs, %zu sectors, %zu "
 	    "principals", c->n_gps, c->n_sectors, c->n_principals);
 	return 0;
@@ -131,6 +133,8 @@ daemon_close(struct daemon *d)
 	d->planner = NULL;
 	booking_close(d->booking);
 	d->booking = NULL;
+	export_close(d->exporter);
+	d->exporter = NULL;
 	store_close(d->store);
 	d->store = NULL;
 	feeds_close(d->feeds);
@@ -291,6 +295,10 @@ daemon_start(struct daemon *d)
 	vo.hard_max_bytes = 2 * big + 65536;
 	if (srv_open(&d->loop, &vo, &d->srv, why, sizeof(why)) != 0) {
 		log_err("srv", "%s", why);
+		return 1;
+	}
+	if (export_open(d, &d->exporter, why, sizeof(why)) != 0) {
+		log_err("export", "%s", why);
 		return 1;
 	}
 	/* Before the planner: its plans keep booked and held slots. */

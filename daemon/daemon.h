@@ -11,6 +11,7 @@
 #include "proto/rfc3339.h"
 
 struct booking;
+struct exporter;
 struct feeds;
 struct planner;
 struct srv;
@@ -40,6 +41,7 @@ struct daemon {
 	struct feeds		*feeds;
 	struct planner		*planner;
 	struct booking		*booking;
+	struct exporter		*exporter;
 	uv_signal_t		 sig_term, sig_int, sig_hup;
 	uv_timer_t		 linger;
 	enum daemon_state	 state;

@@ -43,6 +43,8 @@ static const struct ops_def ops_table[] = {
 	{ "booking.cancel", OPS_BOOKERS, ops_booking_cancel },
 	{ "booking.show", OPS_BOOKERS | AUTH_R(GP), ops_booking_show },
 	{ "booking.list", OPS_BOOKERS | AUTH_R(GP), ops_booking_list },
+	{ "export.get",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(GP),
+	    ops_export_get },
 };
 
 static const struct ops_def *

@@ -31,6 +31,7 @@ void	ops_booking_create(struct daemon *d, struct srv_req *r);
 void	ops_booking_cancel(struct daemon *d, struct srv_req *r);
 void	ops_booking_show(struct daemon *d, struct srv_req *r);
 void	ops_booking_list(struct daemon *d, struct srv_req *r);
+void	ops_export_get(struct daemon *d, struct srv_req *r);
 
 struct plan_res;
 /*

@@ -14,6 +14,7 @@
 #include "daemon/booking.h"
 #include "daemon/daemon.h"
 #include "daemon/evt.h"
+#include "daemon/export.h"
 #include "daemon/log.h"
 #include "daemon/store.h"
 
@@ -318,20 +319,47 @@ planner_announce(struct planner *pl, const struct planner_day *old,
 	evt_publish(d->srv, "plan.changed", e);
 }
 
+/* Mark the GPs whose slots differ between a and b (sorted (gp, start)). */
+static void
+planner_mark_changed(const struct plan_res *a, size_t na,
+    const struct plan_res *b, size_t nb, bool *mark)
+{
+	size_t i = 0, k = 0;
+
+	while (i < na || k < nb) {
+		int c = i == na ? 1 : k == nb ? -1 : plan_res_cmp(&a[i], &b[k]);
+
+		if (c == 0 && a[i].end == b[k].end) {
+			i++;
+			k++;
+		} else if (c <= 0)
+			mark[a[i++].gp] = true;
+		else
+			mark[b[k++].gp] = true;
+	}
+}
+
 /* The stored plan becomes the plan held, and is announced. */
 static void
 planner_job_take(struct planner_job *j)
 {
 	struct planner *pl = j->pl;
 	unsigned reserved = 0, gaps = 0;
+	bool *changed = calloc(pl->n_gps + 1, sizeof(*changed));
 
 	for (size_t i = 0; i < j->in.n_days; i++) {
 		struct plan_day_sum *s = &j->out[i];
 		const struct store_plan_day *sd = &j->sdays[i];
+		const struct planner_day *old = planner_day(pl, s->day);
 		struct planner_day *pd;
 
-		planner_announce(pl, planner_day(pl, s->day), s,
-		    sd->hour_from, sd->hour_to);
+		/* The exports of the GPs whose slots moved are written again. */
+		if (changed != NULL)
+			planner_mark_changed(s->slots, s->n_slots,
+			    old != NULL ? old->slots : NULL,
+			    old != NULL ? old->n_slots : 0, changed);
+		planner_announce(pl, old, s, sd->hour_from, sd->hour_to);
+		/* May move the days: old is not used past this point. */
 		if ((pd = planner_day_slot(pl, s->day)) == NULL) {
 			log_err("plan", "out of memory: a day's plan dropped");
 			continue;
@@ -349,6 +377,10 @@ planner_job_take(struct planner_job *j)
 		gaps += (unsigned)s->n_gap;
 		memset(s, 0, sizeof(*s));
 	}
+	for (size_t g = 0; changed != NULL && g < pl->n_gps; g++)
+		if (changed[g])
+			export_touch(pl->d->exporter, pl->gp_ids[g]);
+	free(changed);
 	pl->is_ready = true;
 	log_info("plan", "%zu days planned: %u slots reserved, %u missing",
 	    j->in.n_days, reserved, gaps);
