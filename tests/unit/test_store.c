@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "daemon/store.h"
+#include "daemon/store_booking.h"
 #include "daemon/store_plan.h"
 
 struct fixture {
@@ -470,6 +471,177 @@ test_store_plan_roundtrip(void **state)
 	assert_int_equal(seen.days + seen.hours + seen.slots, 0);
 }
 
+/* A booking write and its outcome: the store hands the booking back. */
+struct bk_write {
+	struct store_booking	b;	/* first: the store's arg */
+	struct outcome		o;
+};
+
+static void
+on_bk_done(void *arg, int err)
+{
+	struct bk_write *w = arg;
+
+	w->o.is_done = true;
+	w->o.err = err;
+}
+
+static void
+bk_fill(struct bk_write *w, const char *slot, const char *key)
+{
+	memset(w, 0, sizeof(*w));
+	snprintf(w->b.id, sizeof(w->b.id), "b-%s", key);
+	snprintf(w->b.slot, sizeof(w->b.slot), "%s", slot);
+	snprintf(w->b.gp, sizeof(w->b.gp), "gp-a");
+	snprintf(w->b.sector, sizeof(w->b.sector), "nord");
+	w->b.start = 1000;
+	w->b.end = 1900;
+	snprintf(w->b.modality, sizeof(w->b.modality), "in_person");
+	snprintf(w->b.who, sizeof(w->b.who), "secr");
+	snprintf(w->b.key, sizeof(w->b.key), "%s", key);
+	snprintf(w->b.name, sizeof(w->b.name), "Jean Dupont");
+	w->b.created_at = 500;
+}
+
+static void
+bk_run(struct fixture *f, struct bk_write *w, size_t n)
+{
+	struct outcome *o[8];
+
+	assert_true(n <= 8);
+	f->is_late = false;
+	uv_timer_start(&f->deadline, on_deadline, 10000, 0);
+	for (size_t i = 0; i < n; i++)
+		o[i] = &w[i].o;
+	for (;;) {
+		size_t done = 0;
+
+		for (size_t i = 0; i < n; i++)
+			done += o[i]->is_done;
+		if (done == n)
+			break;
+		if (f->is_late)
+			fail_msg("booking writes not done in 10 s");
+		uv_run(&f->loop, UV_RUN_ONCE);
+	}
+	uv_timer_stop(&f->deadline);
+}
+
+static int
+bk_count_row(void *arg, const struct store_booking *b)
+{
+	(void)b;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* Another connection trying what the daemon never does: must fail. */
+static int
+bk_raw(struct fixture *f, const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+/*
+ * A slot has one live booking at most, by the store's own constraint: a
+ * second create in the same group commit fails alone; a key is used once
+ * per principal; a cancelled booking frees the slot and stays cancelled;
+ * rows are never deleted; the purge blanks the patient and audits it.
+ */
+static void
+test_store_booking_unique(void **state)
+{
+	struct fixture *f = *state;
+	struct bk_write w[4];
+	struct store_booking got;
+	bool found = false;
+	int live = 0;
+
+	open_store(f, 0);
+	bk_fill(&w[0], "gp-a/19700101T001640Z", "k1");
+	bk_fill(&w[1], "gp-a/19700101T001640Z", "k2");
+	bk_fill(&w[2], "gp-a/19700101T003000Z", "k1");
+	w[2].b.id[2] = 'X';		/* another id, the same key */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_booking_create(f->s, &w[i].b,
+		    on_bk_done), STORE_OK);
+	bk_run(f, w, 3);
+	assert_int_equal(w[0].o.err, STORE_OK);
+	assert_int_equal(w[1].o.err, STORE_ECONSTRAINT);
+	assert_int_equal(w[2].o.err, STORE_ECONSTRAINT);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM booking"), 1);
+
+	/* Cancel frees the slot; a second cancel finds nothing to do. */
+	w[0].o.is_done = false;
+	w[0].b.cancelled_at = 600;
+	snprintf(w[0].b.cancelled_by, sizeof(w[0].b.cancelled_by), "secr");
+	assert_int_equal(store_booking_cancel(f->s, &w[0].b, on_bk_done),
+	    STORE_OK);
+	bk_run(f, w, 1);
+	assert_int_equal(w[0].o.err, STORE_OK);
+	w[0].o.is_done = false;
+	assert_int_equal(store_booking_cancel(f->s, &w[0].b, on_bk_done),
+	    STORE_OK);
+	bk_run(f, w, 1);
+	assert_int_equal(w[0].o.err, STORE_ECONSTRAINT);
+
+	bk_fill(&w[3], "gp-a/19700101T001640Z", "k3");
+	assert_int_equal(store_booking_create(f->s, &w[3].b, on_bk_done),
+	    STORE_OK);
+	bk_run(f, &w[3], 1);
+	assert_int_equal(w[3].o.err, STORE_OK);
+	w[3].o.is_done = false;
+	w[3].b.conflict_at = 700;
+	snprintf(w[3].b.conflict, sizeof(w[3].b.conflict), "busy");
+	assert_int_equal(store_booking_conflict(f->s, &w[3].b, on_bk_done),
+	    STORE_OK);
+	bk_run(f, &w[3], 1);
+	assert_int_equal(w[3].o.err, STORE_OK);
+
+	assert_int_equal(store_booking_get(f->s, "b-k3", &got, &found),
+	    STORE_OK);
+	assert_true(found);
+	assert_int_equal(got.status, STORE_BK_CONFLICT);
+	assert_string_equal(got.conflict, "busy");
+	assert_string_equal(got.name, "Jean Dupont");
+	assert_int_equal(store_booking_by_key(f->s, "secr", "k1", &got,
+	    &found), STORE_OK);
+	assert_true(found);
+	assert_string_equal(got.id, "b-k1");
+	assert_int_equal(got.status, STORE_BK_CANCELLED);
+	assert_int_equal(store_booking_each(f->s, 0, 5000, "gp-a", true,
+	    bk_count_row, &live), STORE_OK);
+	assert_int_equal(live, 1);
+
+	/* Nobody deletes a booking or brings a cancelled one back. */
+	assert_int_not_equal(bk_raw(f, "DELETE FROM booking"), SQLITE_OK);
+	assert_int_not_equal(bk_raw(f, "UPDATE booking SET status = 'booked'"
+	    " WHERE id = 'b-k1'"), SQLITE_OK);
+
+	/* Both ended before 2000: blanked, one audit row each, rows kept. */
+	w[0].o.is_done = false;
+	assert_int_equal(store_booking_purge(f->s, 2000, 2100, on_done,
+	    &w[0].o), STORE_OK);
+	bk_run(f, w, 1);
+	assert_int_equal(w[0].o.err, STORE_OK);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM booking WHERE"
+	    " patient_name IS NULL AND purged_at = 2100"), 2);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM audit WHERE"
+	    " what = 'booking.purge'"), 2);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM audit WHERE"
+	    " what LIKE 'booking.%'"), 6);
+	assert_int_equal(store_booking_get(f->s, "b-k3", &got, &found),
+	    STORE_OK);
+	assert_false(got.has_patient);
+	assert_int_equal(got.status, STORE_BK_CONFLICT);
+}
+
 int
 main(void)
 {
@@ -487,6 +659,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_store_close_flushes,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_plan_roundtrip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_booking_unique,
 		    setup, teardown),
 	};
 
