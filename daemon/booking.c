@@ -142,6 +142,7 @@ booking_occ_get(struct booking *bk, const char *gp, int64_t start,
 	o->end = end;
 	bk->map[i] = o;
 	bk->n++;
+	bk->occ_gen++;
 	return o;
 }
 
@@ -177,6 +178,12 @@ booking_occ_each(const struct booking *bk,
 	for (size_t i = 0; bk != NULL && i < bk->cap; i++)
 		if (bk->map[i] != NULL)
 			fn(arg, bk->map[i]);
+}
+
+uint64_t
+booking_occ_gen(const struct booking *bk)
+{
+	return bk->occ_gen;
 }
 
 unsigned

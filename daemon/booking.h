@@ -69,6 +69,8 @@ const struct booking_occ *booking_occ_find(const struct booking *bk,
 /* Call fn for every occupied slot (any order). */
 void	booking_occ_each(const struct booking *bk,
 	    void (*fn)(void *arg, const struct booking_occ *o), void *arg);
+/* Counts the slots that became occupied: a planner job compares it. */
+uint64_t booking_occ_gen(const struct booking *bk);
 /* Live (booked or conflict) bookings starting in [from, to). */
 unsigned booking_count_live(const struct booking *bk, int64_t from,
 	    int64_t to);

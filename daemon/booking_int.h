@@ -13,6 +13,7 @@ struct booking {
 	/* Occupied slots: open addressing on (gp, start), linear probing. */
 	struct booking_occ	**map;
 	size_t			  cap, n;
+	uint64_t		  occ_gen;	/* entries ever added */
 	/* Holds, unordered; few (BOOKING_HOLDS_PER_WHO per principal). */
 	struct booking_hold	**holds;
 	size_t			  n_holds, cap_holds;

@@ -41,6 +41,7 @@ struct planner_job {
 	bool			*release;	/* per day */
 	struct plan_res		*prev;
 	struct plan_res		*fixed;		/* booked and held */
+	uint64_t		 occ_gen;	/* the bookings', at the start */
 	struct plan_day_sum	*out;
 	struct store_plan_day	*sdays;
 	int			 rc;

@@ -200,6 +200,7 @@ planner_job_start(struct planner *pl, const int64_t *days, size_t n_days)
 		return -1;
 	}
 	j->in.fixed = j->fixed;
+	j->occ_gen = d->booking != NULL ? booking_occ_gen(d->booking) : 0;
 	if (uv_queue_work(&d->loop, &j->req, planner_job_work,
 	    planner_job_after) != 0) {
 		planner_job_free(j);
@@ -386,6 +387,24 @@ planner_job_take(struct planner_job *j)
 	    j->in.n_days, reserved, gaps);
 }
 
+/*
+ * A day planned afresh did not know the slots held or booked while the
+ * job ran, and may have let them go: plan those days again, now with
+ * them fixed. Other days keep what they had, so they need not.
+ */
+static void
+planner_job_recheck(struct planner_job *j)
+{
+	struct planner *pl = j->pl;
+
+	if (pl->d->booking == NULL ||
+	    booking_occ_gen(pl->d->booking) == j->occ_gen)
+		return;
+	for (size_t i = 0; i < j->in.n_days; i++)
+		if (j->release[i])
+			planner_want_span(pl, j->days[i], j->days[i] + 1);
+}
+
 static void
 planner_job_saved(void *arg, int err)
 {
@@ -407,8 +426,10 @@ planner_job_saved(void *arg, int err)
 		planner_retry(pl, 5000);
 		return;
 	}
-	if (j->gen == pl->gen)
+	if (j->gen == pl->gen) {
 		planner_job_take(j);
+		planner_job_recheck(j);
+	}
 	planner_job_answer(j, NULL);
 	planner_job_end(j);
 }
