@@ -30,4 +30,10 @@ struct cli_ctx {
 	double		 timeout_s;	/* as typed, for messages */
 	int		 timeout_ms;
 	unsigned	 seq;		/* requests sent, for their ids */
+	/*
+	 * Set by cli_net_call(): its last request was sent but got no reply
+	 * in time. A booking.create may then have been made: only such a
+	 * request is worth sending again (with its idempotency key).
+	 */
+	bool		 has_timed_out;
 };

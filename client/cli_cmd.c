@@ -9,37 +9,13 @@
 
 #include "client/cli_cmd_feed.h"
 #include "client/cli_cmd_plan.h"
+#include "client/cli_cmds_book.h"
 #include "client/cli_net.h"
 #include "client/cli_opt.h"
 #include "client/cli_view.h"
 #include "client/cli_view_feed.h"
 #include "client/cli_view_plan.h"
 #include "proto/proto.h"
-
-/*
- * One command. Adding one is an entry in cli_cmds[], plus an args
- * function here (or in cli_cmd_feed.c) when it takes words and a view in
- * cli_view.c (or cli_view_feed.c).
- */
-struct cli_cmd {
-	const char	*name;
-	const char	*op;		/* NULL: the args function sets it */
-	const char	*usage;		/* after "snpctl " */
-	const char	*summary;	/* one line in snpctl --help */
-	const char	*help;		/* snpctl help NAME, after the usage */
-	/* Default wait for the reply, seconds; 0: CLI_OPT_TIMEOUT_S. */
-	double		 timeout_s;
-	/*
-	 * Checks the words after the command name (global options taken
-	 * out) into req (struct cli_req says what it returns). NULL: the
-	 * command takes no words.
-	 */
-	int		(*args)(int argc, char **argv, struct cli_req *req,
-			    char *why, size_t whylen);
-	/* Prints the result for a person: a cli_view_* function. */
-	int		(*show)(const struct cli_view_res *res,
-			    struct cli_out *out, char *why, size_t whylen);
-};
 
 static int
 cli_cmd_gps_args(int argc, char **argv, struct cli_req *req, char *why,
@@ -381,6 +357,11 @@ static const struct cli_cmd cli_cmds[] = {
 "  secteur     14h    15h    16h    17h    18h    19h\n"
 "  pontgibaud  2/2/0  2/1+1/0  2/2/0  2/2/0  3/3/0  2/1/0 !1\n",
 	},
+	{ .name = NULL },
+};
+
+/* Last in snpctl --help, after the slots and bookings. */
+static const struct cli_cmd cli_cmds_admin[] = {
 	{
 		.name = "reload",
 		.op = "sys.reload",
@@ -430,16 +411,24 @@ static const struct cli_cmd cli_cmds[] = {
 "    }\n"
 "  ]\n",
 	},
+	{ .name = NULL },
 };
 
-#define CLI_CMD_COUNT	(sizeof(cli_cmds) / sizeof(cli_cmds[0]))
+/* The tables, in the order snpctl --help lists their commands. */
+static const struct cli_cmd *const cli_cmd_tables[] = {
+	cli_cmds, cli_cmds_book, cli_cmds_admin,
+};
+
+#define CLI_CMD_TABLES	(sizeof(cli_cmd_tables) / sizeof(cli_cmd_tables[0]))
 
 const struct cli_cmd *
 cli_cmd_find(const char *name)
 {
-	for (size_t i = 0; i < CLI_CMD_COUNT; i++)
-		if (strcmp(cli_cmds[i].name, name) == 0)
-			return &cli_cmds[i];
+	for (size_t t = 0; t < CLI_CMD_TABLES; t++)
+		for (const struct cli_cmd *c = cli_cmd_tables[t];
+		    c->name != NULL; c++)
+			if (strcmp(c->name, name) == 0)
+				return c;
 	return NULL;
 }
 
@@ -450,19 +439,22 @@ void
 cli_cmd_list(struct cli_out *out)
 {
 	static const char help_usage[] = "help COMMAND";
+	const struct cli_cmd *c;
 	int w = (int)strlen(help_usage), n;
 
-	for (size_t i = 0; i < CLI_CMD_COUNT; i++)
-		if ((n = (int)strlen(cli_cmds[i].usage)) > w &&
-		    n <= CLI_CMD_LIST_COLS)
-			w = n;
-	for (size_t i = 0; i < CLI_CMD_COUNT; i++)
-		if ((int)strlen(cli_cmds[i].usage) > w)
-			cli_out_printf(out, "  %s\n  %-*s  %s\n",
-			    cli_cmds[i].usage, w, "", cli_cmds[i].summary);
-		else
-			cli_out_printf(out, "  %-*s  %s\n", w,
-			    cli_cmds[i].usage, cli_cmds[i].summary);
+	for (size_t t = 0; t < CLI_CMD_TABLES; t++)
+		for (c = cli_cmd_tables[t]; c->name != NULL; c++)
+			if ((n = (int)strlen(c->usage)) > w &&
+			    n <= CLI_CMD_LIST_COLS)
+				w = n;
+	for (size_t t = 0; t < CLI_CMD_TABLES; t++)
+		for (c = cli_cmd_tables[t]; c->name != NULL; c++)
+			if ((int)strlen(c->usage) > w)
+				cli_out_printf(out, "  %s\n  %-*s  %s\n",
+				    c->usage, w, "", c->summary);
+			else
+				cli_out_printf(out, "  %-*s  %s\n", w,
+				    c->usage, c->summary);
 	cli_out_printf(out, "  %-*s  %s\n", w, help_usage,
 	    "explain a command (or: snpctl COMMAND --help)");
 }
@@ -511,7 +503,7 @@ int
 cli_cmd_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
-	struct cli_req req = { .op = cmd->op, .args = NULL, .asked = NULL };
+	struct cli_req req = { .op = cmd->op };
 	struct proto_reply rep;
 	struct cli_view_res res;
 	struct cli_out out;
@@ -578,8 +570,11 @@ cli_cmd_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
 		goto out;
 	}
 
-	rc = cli_net_call(ctx, req.op, req.args, &rep, &res.rtt_ms, why,
-	    sizeof(why));
+	if (cmd->send != NULL)
+		rc = cmd->send(ctx, &req, &rep, &res.rtt_ms, why, sizeof(why));
+	else
+		rc = cli_net_call(ctx, req.op, req.args, &rep, &res.rtt_ms,
+		    why, sizeof(why));
 	if (rc != CLI_EXIT_OK) {
 		fprintf(stderr, "snpctl: %s\n", why);
 		goto out;
@@ -599,7 +594,9 @@ cli_cmd_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
 		goto out;
 	}
 flush:
-	if (cli_out_flush(&out, STDOUT_FILENO, why, sizeof(why)) != 0) {
+	if ((req.output != NULL ? cli_out_save(&out, req.output, why,
+	    sizeof(why)) : cli_out_flush(&out, STDOUT_FILENO, why,
+	    sizeof(why))) != 0) {
 		fprintf(stderr, "snpctl: %s\n", why);
 		rc = CLI_EXIT_REFUSED;
 	}

@@ -8,19 +8,58 @@
 #include "client/cli.h"
 #include "client/cli_out.h"
 
-struct cli_cmd;
+struct cli_view_res;
+struct proto_reply;
 
 /*
- * What a command's args function builds from its words (cli_cmd.c and
- * cli_cmd_feed.c have them). Such a function returns 0; -1 with why set
- * on a usage error; or another exit status with why set when a word is
- * right but what it names is not (a file that cannot be read). Whatever
- * it returns, what it put in req is freed by the caller.
+ * What a command's args function builds from its words (cli_cmd.c,
+ * cli_cmd_feed.c and others have them). Such a function returns 0; -1
+ * with why set on a usage error; or another exit status with why set
+ * when a word is right but what it names is not (a file that cannot be
+ * read). Whatever it returns, what it put in req is freed by the caller.
  */
 struct cli_req {
 	const char	*op;	/* preset from the table; `call` sets it */
 	cJSON		*args;	/* owned until sent; NULL for none */
-	cJSON		*asked;	/* owned; for the view (cli_view_res) */
+	/* Owned; for the view (cli_view_res) and the command's send. */
+	cJSON		*asked;
+	/* Where the output goes instead of stdout (borrowed), or NULL. */
+	const char	*output;
+};
+
+/*
+ * One command. Adding one is an entry in a table, plus an args function
+ * when it takes words and a view: cli_cmd.c has the table of the service
+ * commands, cli_cmds_book.c that of slots and bookings. A table ends
+ * with an entry whose name is NULL.
+ */
+struct cli_cmd {
+	const char	*name;
+	const char	*op;		/* NULL: the args function sets it */
+	const char	*usage;		/* after "snpctl " */
+	const char	*summary;	/* one line in snpctl --help */
+	const char	*help;		/* snpctl help NAME, after the usage */
+	/* Default wait for the reply, seconds; 0: CLI_OPT_TIMEOUT_S. */
+	double		 timeout_s;
+	/*
+	 * Checks the words after the command name (global options taken
+	 * out) into req (struct cli_req says what it returns). NULL: the
+	 * command takes no words.
+	 */
+	int		(*args)(int argc, char **argv, struct cli_req *req,
+			    char *why, size_t whylen);
+	/*
+	 * Sends req in place of one cli_net_call(req->op, req->args), for a
+	 * command that needs several round trips or retries (book). Same
+	 * contract as cli_net_call(), req->args taken (set to NULL), *rep
+	 * being the reply to show. NULL: one cli_net_call().
+	 */
+	int		(*send)(struct cli_ctx *ctx, struct cli_req *req,
+			    struct proto_reply *rep, double *rtt_ms,
+			    char *why, size_t whylen);
+	/* Prints the result for a person: a cli_view_* function. */
+	int		(*show)(const struct cli_view_res *res,
+			    struct cli_out *out, char *why, size_t whylen);
 };
 
 /* The command called name, or NULL. */

@@ -78,9 +78,10 @@ cli_net_call(struct cli_ctx *ctx, const char *op, cJSON *args,
 	void *msg = NULL;
 	size_t len = 0;
 	double t0;
-	int s, n, rc;
+	int s, n, rc, err;
 
 	memset(rep, 0, sizeof(*rep));
+	ctx->has_timed_out = false;
 	snprintf(id, sizeof(id), "snpctl-%ld-%u", (long)getpid(),
 	    ++ctx->seq);
 	/* proto_req_encode() takes args, on failure too. */
@@ -105,7 +106,15 @@ cli_net_call(struct cli_ctx *ctx, const char *op, cJSON *args,
 		goto out_sock;
 	}
 	if ((n = nn_recv(s, &msg, NN_MSG, 0)) < 0) {
-		rc = cli_net_noreply(ctx, nn_errno(), why, whylen);
+		err = nn_errno();
+		/*
+		 * snpd may have done it, unless no connection ever came up:
+		 * a REQ socket queues the request until one does. An error
+		 * of the statistic ((uint64_t)-1) counts as connected.
+		 */
+		ctx->has_timed_out = err == ETIMEDOUT && nn_get_statistic(s,
+		    NN_STAT_ESTABLISHED_CONNECTIONS) > 0;
+		rc = cli_net_noreply(ctx, err, why, whylen);
 		goto out_sock;
 	}
 	*rtt_ms = cli_net_now_ms() - t0;

@@ -218,3 +218,18 @@ cli_opt_today(char buf[RFC3339_MAX], char *why, size_t whylen)
 	    buf);
 	return 0;
 }
+
+int
+cli_opt_count(const char *name, const char *s, long *v, char *why,
+    size_t whylen)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0 || n > 9 || s[n] != '\0' || (*v = strtol(s, NULL, 10)) ==
+	    0) {
+		snprintf(why, whylen, "%s: expected a whole number above 0",
+		    name);
+		return -1;
+	}
+	return 0;
+}

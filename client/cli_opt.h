@@ -48,3 +48,11 @@ int	cli_opt_time(const char *name, const char *s, struct rfc3339 *t,
 void	cli_opt_day_after(const char *s, const struct rfc3339 *t, int n,
 	    char buf[RFC3339_MAX]);
 int	cli_opt_today(char buf[RFC3339_MAX], char *why, size_t whylen);
+
+/*
+ * A whole number above 0 given to name (--limit, --ttl): digits only, at
+ * most 9 of them, into *v; -1 with why set. Ranges are snpd's to check:
+ * its E_BAD_ARGS names the field.
+ */
+int	cli_opt_count(const char *name, const char *s, long *v, char *why,
+	    size_t whylen);

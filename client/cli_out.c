@@ -2,11 +2,14 @@
 #include "client/cli_out.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct cli_out_range {
@@ -329,8 +332,8 @@ cli_out_flush(struct cli_out *out, int fd, char *why, size_t whylen)
 	 * 0xc2 0x80..0x9f in UTF-8.
 	 */
 	for (size_t i = 0; i < out->len; i++) {
-		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') ||
-		    p[i] == 0x7f)
+		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t' &&
+		    (p[i] != '\r' || !out->keeps_cr)) || p[i] == 0x7f)
 			p[i] = '?';
 		else if (p[i] == 0xc2 && i + 1 < out->len &&
 		    p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
@@ -351,6 +354,61 @@ cli_out_flush(struct cli_out *out, int fd, char *why, size_t whylen)
 	}
 	out->len = 0;
 	return 0;
+}
+
+int
+cli_out_save(struct cli_out *out, const char *path, char *why,
+    size_t whylen)
+{
+	char tmp[PATH_MAX], fwhy[256];
+	struct stat st;
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp)) {
+		snprintf(why, whylen, "%s: path too long", path);
+		return -1;
+	}
+	/* It may hold patients' initials: nobody else reads it by default. */
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
+	    0) {
+		snprintf(why, whylen, "cannot create %s: %s", tmp,
+		    strerror(errno));
+		return -1;
+	}
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    fchmod(fd, st.st_mode & 07777) != 0) {
+		snprintf(why, whylen, "cannot give %s the mode of %s: %s", tmp,
+		    path, strerror(errno));
+		goto fail;
+	}
+	if (cli_out_flush(out, fd, fwhy, sizeof(fwhy)) != 0) {
+		snprintf(why, whylen, "%s: %s", tmp, fwhy);
+		goto fail;
+	}
+	if (fsync(fd) != 0) {
+		snprintf(why, whylen, "cannot write %s: %s", tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		snprintf(why, whylen, "cannot write %s: %s", tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		snprintf(why, whylen, "cannot rename %s to %s: %s", tmp, path,
+		    strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return -1;
 }
 
 void

@@ -17,6 +17,7 @@ struct cli_out {
 	size_t	 len;
 	size_t	 cap;
 	bool	 has_failed;	/* out of memory: the flush reports it */
+	bool	 keeps_cr;	/* calendar text: its CRLF line ends kept */
 };
 
 void	cli_out_init(struct cli_out *out);
@@ -33,6 +34,15 @@ void	cli_out_json(struct cli_out *out, const cJSON *v);
  * Returns 0, or -1 with why set: out of memory earlier, or a write error.
  */
 int	cli_out_flush(struct cli_out *out, int fd, char *why, size_t whylen);
+
+/*
+ * Flushes out into the file path, through a temporary file renamed over
+ * it, so that a reader of path (an agenda subscribed to it) never gets
+ * half a file. A new file is readable by its owner only; an existing one
+ * keeps its mode. Returns 0, or -1 with why set and path left unchanged.
+ */
+int	cli_out_save(struct cli_out *out, const char *path, char *why,
+	    size_t whylen);
 
 /*
  * Columns that s takes on a terminal: one per code point, none for
