@@ -219,8 +219,18 @@ cli_cmd_book_search_args(int argc, char **argv, struct cli_req *req,
 		    "--commune");
 		return -1;
 	}
-	if (cli_cmd_book_modality(modality, why, whylen) != 0 ||
-	    (from == NULL && cli_cmd_book_now(now, why, whylen) != 0) ||
+	/*
+	 * Without --from, snpd searches from its own now: its clock may be
+	 * pinned (a demo, a test), unlike this machine's.
+	 */
+	if (cli_cmd_book_modality(modality, why, whylen) != 0)
+		return -1;
+	if (from == NULL && to == NULL) {
+		if ((req->args = cJSON_CreateObject()) == NULL) {
+			snprintf(why, whylen, "out of memory");
+			return -1;
+		}
+	} else if ((from == NULL && cli_cmd_book_now(now, why, whylen) != 0) ||
 	    cli_cmd_book_period(req, from, to, now, 1, why, whylen) != 0)
 		return -1;
 	if (!cli_cmd_book_put(req->args, "sector", sector) ||

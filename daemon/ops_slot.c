@@ -83,8 +83,12 @@ ops_search_args(struct daemon *d, struct srv_req *r, struct ops_search *q)
 
 	*q = (struct ops_search){ .sector = -1, .neighbours = true,
 	    .modality = "in_person", .limit = OPS_SLOT_LIMIT, .who = r->who };
-	if (jarg_time(r->req.args, "args", "from", &tf, why, sizeof(why)) ||
-	    jarg_time(r->req.args, "args", "to", &tt, why, sizeof(why)) ||
+	bool has_from = false, has_to = false;
+
+	if (jarg_time_opt(r->req.args, "args", "from", &tf, &has_from, why,
+	    sizeof(why)) ||
+	    jarg_time_opt(r->req.args, "args", "to", &tt, &has_to, why,
+	    sizeof(why)) ||
 	    jarg_str_opt(r->req.args, "args", "sector", CFG_ID_MAX, &sector,
 	    NULL, why, sizeof(why)) ||
 	    jarg_str_opt(r->req.args, "args", "commune", 16, &commune, NULL,
@@ -100,8 +104,10 @@ ops_search_args(struct daemon *d, struct srv_req *r, struct ops_search *q)
 		srv_reply_err(r, PROTO_EARGS, "%s", why);
 		return -1;
 	}
-	q->from = ops_instant(d, &tf);
-	q->to = ops_instant(d, &tt);
+	/* By default, from now (snpd's clock) to the end of that day. */
+	q->from = has_from ? ops_instant(d, &tf) : clk_now_utc(&d->clk);
+	q->to = has_to ? ops_instant(d, &tt) : tz_day_start(
+	    c->territory.tz, tz_day_start(c->territory.tz, q->from) + 90000);
 	q->min_s = minutes * 60;
 	if (q->to <= q->from || q->to - q->from > OPS_SLOT_MAX_DAYS * 86400) {
 		srv_reply_err(r, PROTO_EARGS, "args.to: must be after "

@@ -139,6 +139,19 @@ until "$snpctl" --json plan --from 2026-11-30 2>/dev/null |
 done
 show build/client/snpctl plan --from 2026-11-30
 SNP_TOKEN=$(token_of secretariat-martine)
+echo
+echo "The secretariat, on the phone with a patient of Pontgibaud: the free"
+echo "slots of the sector (and its neighbours), then a booking in one go."
+show build/client/snpctl search --commune 63285 --limit 5
+first=$("$snpctl" --json search --commune 63285 --limit 1 2>/dev/null |
+    sed -n 's/.*"start": *"\([^"]*\)".*/\1/p' | head -n 1)
+first_sector=$("$snpctl" --json search --commune 63285 --limit 1 \
+    2>/dev/null | sed -n 's/.*"sector": *"\([^"]*\)".*/\1/p' | head -n 1)
+if [ -n "$first" ]; then
+	show build/client/snpctl book --at "$first" --sector "$first_sector" \
+	    --name "Jeanne Martin" --birth-year 1948 --reason "fièvre"
+	show build/client/snpctl bookings --from 2026-11-30 --to 2026-12-01
+fi
 
 cat <<EOF
 
@@ -150,5 +163,7 @@ Edit an agenda in conf/demo/feeds/ and snpd reads it at once:
   SNP_TOKEN=$coord build/client/snpctl avail --gp gp-dupont \\
       --from 2026-11-30 --to 2026-12-07
 Other demo principals and their tokens are in $demo/snpd.json.
+Each GP's agenda, with its reserved slots and booked patients, is
+written to $demo/state/export/<gp>.ics.
 Stop the demo with: scripts/demo.sh stop
 EOF
