@@ -24,25 +24,13 @@ struct ops_search {
 	const char	*who;
 };
 
-/* A candidate, before the sort. */
+/* A slot the search keeps. */
 struct ops_hit {
 	const struct plan_res		*res;
 	const struct cfg_gp		*gp;
 	int				 distance;
 	const struct booking_hold	*hold;	/* the caller's own */
 };
-
-static int
-ops_hit_cmp(const void *a, const void *b)
-{
-	const struct ops_hit *x = a, *y = b;
-
-	if (x->res->start != y->res->start)
-		return x->res->start < y->res->start ? -1 : 1;
-	if (x->distance != y->distance)
-		return x->distance < y->distance ? -1 : 1;
-	return strcmp(x->gp->id, y->gp->id);
-}
 
 /* The sector of a commune (INSEE code), or -1. */
 static ssize_t
@@ -139,36 +127,75 @@ ops_search_args(struct daemon *d, struct srv_req *r, struct ops_search *q)
 	return 0;
 }
 
-/* The free slots of one planned day that the search wants, appended. */
-static size_t
-ops_search_day(struct daemon *d, const struct ops_search *q,
-    const struct planner_day *pd, int64_t now, struct ops_hit *hits)
+static cJSON	*ops_hit_json(struct daemon *d, const struct ops_search *q,
+		    const struct ops_hit *h);
+
+/* Whether the search wants this slot; fills h when it does. */
+static bool
+ops_search_wants(struct daemon *d, const struct ops_search *q,
+    const struct plan_res *res, struct ops_hit *h)
 {
 	const struct cfg *c = d->cfg;
-	size_t n = 0;
+	const struct cfg_gp *g;
+	const struct booking_occ *o;
+	int dist;
 
-	for (size_t i = 0; i < pd->n_slots; i++) {
-		const struct plan_res *res = &pd->slots[i];
-		const struct cfg_gp *g;
-		const struct booking_occ *o;
-		int dist;
+	if (res->gp >= c->n_gps || res->end - res->start < q->min_s)
+		return false;
+	g = &c->gps[res->gp];
+	if ((q->teleconsult && !g->teleconsult) ||
+	    (dist = ops_distance(c, q, g->sector)) < 0)
+		return false;
+	o = booking_occ_find(d->booking, g->id, res->start);
+	if (o != NULL && (o->state != BOOKING_NONE ||
+	    strcmp(o->hold->who, q->who) != 0))
+		return false;
+	*h = (struct ops_hit){ res, g, dist, o != NULL ? o->hold : NULL };
+	return true;
+}
 
-		if (res->start < q->from || res->start >= q->to ||
-		    res->start < now || res->gp >= c->n_gps ||
-		    res->end - res->start < q->min_s)
-			continue;
-		g = &c->gps[res->gp];
-		if ((q->teleconsult && !g->teleconsult) ||
-		    (dist = ops_distance(c, q, g->sector)) < 0)
-			continue;
-		o = booking_occ_find(d->booking, g->id, res->start);
-		if (o != NULL && (o->state != BOOKING_NONE ||
-		    strcmp(o->hold->who, q->who) != 0))
-			continue;
-		hits[n++] = (struct ops_hit){ res, g, dist,
-		    o != NULL ? o->hold : NULL };
+/*
+ * Add the day's free slots the search wants to res, at most *left,
+ * walking the day in start order: a search for the next 20 slots looks
+ * at little more than 20. Slots starting together go by distance, then
+ * GP id (the index's order). Returns -1 when out of memory.
+ */
+static int
+ops_search_day(struct daemon *d, const struct ops_search *q,
+    const struct planner_day *pd, int64_t lo, cJSON *res, int64_t *left)
+{
+	const uint32_t *idx = planner_day_by_start(d->planner, pd);
+	struct ops_hit h;
+	size_t a = 0, b = pd->n_slots;
+
+	if (idx == NULL)
+		return pd->n_slots > 0 ? -1 : 0;
+	while (a < b) {			/* the first slot starting at lo */
+		size_t m = a + (b - a) / 2;
+
+		if (pd->slots[idx[m]].start < lo)
+			a = m + 1;
+		else
+			b = m;
 	}
-	return n;
+	while (a < pd->n_slots && *left > 0 &&
+	    pd->slots[idx[a]].start < q->to) {
+		int64_t start = pd->slots[idx[a]].start;
+		/* Own sector first (distance 0), then the neighbours. */
+		for (int dist = 0; dist <= 1 && *left > 0; dist++)
+			for (size_t k = a; k < pd->n_slots &&
+			    pd->slots[idx[k]].start == start && *left > 0;
+			    k++)
+				if (ops_search_wants(d, q, &pd->slots[idx[k]],
+				    &h) && h.distance == dist) {
+					cJSON_AddItemToArray(res,
+					    ops_hit_json(d, q, &h));
+					(*left)--;
+				}
+		while (a < pd->n_slots && pd->slots[idx[a]].start == start)
+			a++;
+	}
+	return 0;
 }
 
 static cJSON *
@@ -201,45 +228,26 @@ ops_slots_search(struct daemon *d, struct srv_req *r)
 	const struct tz *z = d->cfg->territory.tz;
 	int64_t now = clk_now_utc(&d->clk);
 	struct ops_search q;
-	struct ops_hit *hits = NULL;
-	size_t cap = 0;
-	int64_t left;
+	int64_t left, lo;
 	cJSON *res;
 
 	if (ops_search_args(d, r, &q) != 0)
 		return;
 	res = cJSON_CreateArray();
 	left = q.limit;
+	lo = q.from > now ? q.from : now;
 	/* Days in order: once a day fills the limit, later ones cannot. */
-	for (int64_t day = tz_day_start(z, q.from > now ? q.from : now);
-	    day < q.to && left > 0; day = tz_day_start(z, day + 90000)) {
+	for (int64_t day = tz_day_start(z, lo); day < q.to && left > 0;
+	    day = tz_day_start(z, day + 90000)) {
 		const struct planner_day *pd = planner_day(d->planner, day);
-		size_t n;
 
-		if (pd == NULL || pd->n_slots == 0)
-			continue;
-		if (pd->n_slots > cap) {
-			struct ops_hit *v = realloc(hits, pd->n_slots *
-			    sizeof(*v));
-
-			if (v == NULL) {
-				cJSON_Delete(res);
-				free(hits);
-				srv_reply_err(r, PROTO_EINTERNAL,
-				    "out of memory");
-				return;
-			}
-			hits = v;
-			cap = pd->n_slots;
+		if (pd != NULL && ops_search_day(d, &q, pd, lo, res,
+		    &left) != 0) {
+			cJSON_Delete(res);
+			srv_reply_err(r, PROTO_EINTERNAL, "out of memory");
+			return;
 		}
-		n = ops_search_day(d, &q, pd, now, hits);
-		if (n > 1)
-			qsort(hits, n, sizeof(*hits), ops_hit_cmp);
-		for (size_t i = 0; i < n && left > 0; i++, left--)
-			cJSON_AddItemToArray(res, ops_hit_json(d, &q,
-			    &hits[i]));
 	}
-	free(hits);
 	srv_reply_ok(r, res);
 }
 

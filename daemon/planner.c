@@ -48,7 +48,39 @@ planner_day_fini(struct planner_day *day)
 	free(day->covered);
 	free(day->gap);
 	free(day->slots);
+	free(day->by_start);
 	memset(day, 0, sizeof(*day));
+}
+
+static int
+planner_by_start_cmp(const void *a, const void *b, void *arg)
+{
+	const struct planner_day *day = ((void **)arg)[0];
+	char *const *ids = ((void **)arg)[1];
+	const struct plan_res *x = &day->slots[*(const uint32_t *)a];
+	const struct plan_res *y = &day->slots[*(const uint32_t *)b];
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return strcmp(ids[x->gp], ids[y->gp]);
+}
+
+const uint32_t *
+planner_day_by_start(struct planner *pl, const struct planner_day *day)
+{
+	/* The index is a cache of the day's own slots: day is pl's. */
+	struct planner_day *d = (struct planner_day *)day;
+	void *arg[2] = { d, pl->gp_ids };
+
+	if (d == NULL || d->by_start != NULL || d->n_slots == 0)
+		return d != NULL ? d->by_start : NULL;
+	if ((d->by_start = malloc(d->n_slots * sizeof(*d->by_start))) == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->n_slots; i++)
+		d->by_start[i] = (uint32_t)i;
+	qsort_r(d->by_start, d->n_slots, sizeof(*d->by_start),
+	    planner_by_start_cmp, arg);
+	return d->by_start;
 }
 
 static size_t
@@ -382,6 +414,8 @@ planner_remap(struct planner *pl, char **gps, size_t n_gps, char **secs,
 			}
 		}
 		day->n_slots = k;
+		free(day->by_start);	/* indices and ids changed */
+		day->by_start = NULL;
 		if (k > 1)
 			qsort(day->slots, k, sizeof(*day->slots),
 			    plan_res_cmp);

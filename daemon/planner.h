@@ -27,6 +27,8 @@ struct planner_day {
 	int16_t		*reserved, *covered, *gap;
 	struct plan_res	*slots;			/* sorted (gp, start) */
 	size_t		 n_slots;
+	uint32_t	*by_start;	/* indices into slots by (start, GP
+					   id), made on demand; or NULL */
 };
 
 /* What a rebuild did, over the days asked for. */
@@ -65,5 +67,12 @@ int	planner_rebuild(struct planner *pl, int64_t from, int64_t to,
 /* The day starting at day (00:00 local), or NULL when not planned. */
 const struct planner_day *planner_day(const struct planner *pl,
 	    int64_t day);
+/*
+ * The day's slots in (start, GP id) order, as indices into its slots:
+ * what a search walks. Made on first use after the day changed; NULL
+ * when the day is not planned or memory ran out.
+ */
+const uint32_t *planner_day_by_start(struct planner *pl,
+	    const struct planner_day *day);
 /* Whether the first plan since start is stored. */
 bool	planner_is_ready(const struct planner *pl);
