@@ -11,6 +11,7 @@
 #include "daemon/export.h"
 #include "daemon/feed.h"
 #include "daemon/log.h"
+#include "daemon/planner.h"
 #include "daemon/core/cal.h"
 #include "daemon/core/ivs.h"
 #include "daemon/core/tz.h"
@@ -153,6 +154,7 @@ booking_occ_settle(struct booking *bk, struct booking_occ *o)
 
 	if (o->state != BOOKING_NONE || o->hold != NULL)
 		return;
+	planner_slot_freed(bk->d->planner, o->start);
 	/* Remove with backward shift: no tombstones to slow lookups. */
 	i = booking_cell(bk, o->gp, o->start);
 	bk->map[i] = NULL;

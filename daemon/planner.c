@@ -191,6 +191,15 @@ planner_want_span(struct planner *pl, int64_t start, int64_t end)
 static void	planner_on_kick(uv_timer_t *t);
 
 void
+planner_slot_freed(struct planner *pl, int64_t start)
+{
+	if (pl == NULL || pl->is_closing)
+		return;
+	planner_want_span(pl, start, start + 1);
+	planner_schedule(pl);
+}
+
+void
 planner_schedule(struct planner *pl)
 {
 	if (pl->is_closing || pl->job != NULL ||

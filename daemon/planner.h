@@ -49,6 +49,12 @@ int	planner_open(struct daemon *d, struct planner **out, char *why,
 void	planner_close(struct planner *pl);
 /* The config changed (d->cfg is the new one): follow it, plan again. */
 void	planner_reload(struct planner *pl);
+/*
+ * A booked or held slot starting at start is free again: re-plan its
+ * day, which the booking or hold had kept even if its time had become
+ * busy (the slot then goes instead of being offered again).
+ */
+void	planner_slot_freed(struct planner *pl, int64_t start);
 /* gp's feed has new availability: re-plan the days where it changed. */
 void	planner_feed_changed(struct planner *pl, const char *gp);
 
