@@ -55,8 +55,10 @@ booking_hold_arm(struct booking *bk)
 
 	if (bk->is_closing)
 		return;
+	/* A hold whose create is on its way waits for it (re-armed then). */
 	for (size_t i = 0; i < bk->n_holds; i++)
-		if (bk->holds[i]->expires < next)
+		if (bk->holds[i]->expires < next &&
+		    bk->holds[i]->occ->state != BOOKING_PENDING)
 			next = bk->holds[i]->expires;
 	if (next == INT64_MAX) {
 		uv_timer_stop(&bk->expiry);
@@ -78,7 +80,8 @@ booking_hold_fire(uv_timer_t *t)
 	for (size_t i = 0; i < bk->n_holds;) {
 		struct booking_hold *h = bk->holds[i];
 
-		if (h->expires > now) {
+		/* A create using the hold is on its way: it decides. */
+		if (h->expires > now || h->occ->state == BOOKING_PENDING) {
 			i++;
 			continue;
 		}

@@ -110,6 +110,7 @@ booking_created(void *arg, int err)
 	} else {
 		op->occ->state = BOOKING_NONE;
 		booking_occ_settle(bk, op->occ);
+		booking_hold_arm(bk);	/* a hold kept may be due */
 		if (err == STORE_ECONSTRAINT && bk->d->store != NULL &&
 		    store_booking_by_key(bk->d->store, op->b.who, op->b.key,
 		    &first, &found) == STORE_OK && found) {

@@ -42,7 +42,10 @@ ops_booking_json(struct daemon *d, const struct store_booking *b)
 		ops_bk_str(p, "commune", b->commune);
 	} else
 		cJSON_AddNullToObject(o, "patient");
-	cJSON_AddStringToObject(o, "reason", b->reason);
+	if (b->purged_at > 0)
+		cJSON_AddNullToObject(o, "reason");	/* purged with the patient */
+	else
+		cJSON_AddStringToObject(o, "reason", b->reason);
 	ops_add_time(d, o, "created_at", b->created_at);
 	cJSON_AddStringToObject(o, "created_by", b->who);
 	if (b->cancelled_at > 0) {
