@@ -155,6 +155,8 @@ search() {
 	req slots.search "{\"from\":\"$1\",\"to\":\"$2\"${3:+,$3}}" \
 	    "${4:-$SECR_TOKEN}"
 }
+# No patient name or phone of this test in a file.
+not_in_file() { ! grep -q -e 'Curie' -e '0601020304' "$1"; }
 # expect DESC CODE REPLY: one check on an error code.
 expect() {
 	check "$1 -> $2 ($(code_of "$3"))" test "$(code_of "$3")" = "$2"
@@ -808,6 +810,36 @@ if $HAVE_SQLITE; then
 else
 	skip "sqlite3 CLI not found: booking.purge audit rows not read"
 fi
+
+# --- the export: each GP's agenda gets its bookings back -----------------
+# export_dir/gp-dupont.ics, read back with libical: one event per live
+# booking (its id, CONFIRMED), sharing its slot's UID; nothing else booked.
+expected_export() {
+	rows "$(req booking.list '{"from":"2026-11-01","to":"2027-01-31","gp":"gp-dupont"}')" |
+	    awk '$3 != "cancelled" { u = $2; sub("/", "-", u);
+	        print "snp-" u "@snpd", $1, "CONFIRMED" }' | sort
+}
+exported() {
+	"$ICSDUMP" "$T_DIR/export/gp-dupont.ics" |
+	    awk '$2 != "-" { print $1, $2, ($3 == "CONFIRMED" ? $3 : "?") }' |
+	    sort
+}
+export_matches() { [ -n "$(expected_export)" ] &&
+    [ "$(exported)" = "$(expected_export)" ]; }
+check "the export parses back with libical" "$ICSDUMP" \
+    "$T_DIR/export/gp-dupont.ics"
+check "... to the GP's live bookings, one event each, same UID as the slot" \
+    wait_for 10 export_matches
+check "... and its reserved slots are TENTATIVE events" \
+    grep -q ' - TENTATIVE ' <<<"$("$ICSDUMP" "$T_DIR/export/gp-dupont.ics")"
+check "... with no patient name nor phone" \
+    not_in_file "$T_DIR/export/gp-dupont.ics"
+out=$(req export.get '{"gp":"gp-dupont"}' "$GP_TOKEN")
+check "export.get by the GP itself" grep -q '"ok":true,"result":{"gp":"gp-dupont","ics":"BEGIN:VCALENDAR' <<<"$out"
+expect "export.get of another GP by a GP" E_FORBIDDEN \
+    "$(req export.get '{"gp":"gp-berard"}' "$GP_TOKEN")"
+expect "export.get by the secretariat" E_FORBIDDEN \
+    "$(req export.get '{"gp":"gp-dupont"}')"
 
 # --- a GP leaves the config: its bookings to come are conflicts -----------
 sed '/"id": "gp-leroy"/,/leroy.ics/d' "$T_DIR/snpd.json" >"$T_DIR/new.json"
