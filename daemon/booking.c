@@ -36,6 +36,7 @@ int
 booking_slot_parse(const char *id, char gp[CFG_ID_MAX + 1], int64_t *start)
 {
 	const char *slash = strrchr(id, '/');
+	char canon[BOOKING_SLOT_MAX];
 	struct tm tm = { 0 };
 	size_t n;
 	int used = 0;
@@ -54,7 +55,9 @@ booking_slot_parse(const char *id, char gp[CFG_ID_MAX + 1], int64_t *start)
 	memcpy(gp, id, n);
 	gp[n] = '\0';
 	*start = (int64_t)timegm(&tm);
-	return 0;
+	/* One spelling per slot: "31 Nov" or " 1" would name 1 Dec too. */
+	booking_slot_id(gp, *start, canon);
+	return strcmp(canon, id) == 0 ? 0 : -1;
 }
 
 void
@@ -154,7 +157,12 @@ booking_occ_settle(struct booking *bk, struct booking_occ *o)
 
 	if (o->state != BOOKING_NONE || o->hold != NULL)
 		return;
-	planner_slot_freed(bk->d->planner, o->start);
+	/*
+	 * A booking or a hold kept the slot in the plan even if its time
+	 * went busy: then its day is planned again, and the slot goes.
+	 */
+	if (!booking_slot_free(bk, o->gp, o->start, o->end))
+		planner_slot_freed(bk->d->planner, o->start);
 	/* Remove with backward shift: no tombstones to slow lookups. */
 	i = booking_cell(bk, o->gp, o->start);
 	bk->map[i] = NULL;
@@ -243,6 +251,28 @@ booking_add_times(const struct daemon *d, cJSON *obj, int64_t start,
 {
 	booking_add_time(d, obj, "start", start);
 	booking_add_time(d, obj, "end", end);
+}
+
+bool
+booking_slot_free(struct booking *bk, const char *gp, int64_t start,
+    int64_t end)
+{
+	struct ivs offered = { 0 }, left = { 0 };
+	struct feed_view v;
+	bool is_free;
+
+	/* No agenda read yet (or beyond it): nothing says it is busy. */
+	if (bk->d->feeds == NULL || !feeds_view(bk->d->feeds, gp, &v) ||
+	    v.avail == NULL || start < v.from_utc || end > v.to_utc)
+		return true;
+	if (ivs_clip(&v.avail->offered_snp, start, end, &offered) != 0 ||
+	    ivs_subtract(&offered, &v.avail->busy, &left) != 0)
+		is_free = true;		/* out of memory: do not accuse */
+	else
+		is_free = ivs_covers(&left, start, end);
+	ivs_fini(&offered);
+	ivs_fini(&left);
+	return is_free;
 }
 
 void

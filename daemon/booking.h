@@ -69,6 +69,12 @@ const struct booking_occ *booking_occ_find(const struct booking *bk,
 /* Call fn for every occupied slot (any order). */
 void	booking_occ_each(const struct booking *bk,
 	    void (*fn)(void *arg, const struct booking_occ *o), void *arg);
+/*
+ * Whether gp's agenda still has [start, end) as free offered SNP time
+ * (true as well when no agenda was read for that time).
+ */
+bool	booking_slot_free(struct booking *bk, const char *gp, int64_t start,
+	    int64_t end);
 /* Counts the slots that became occupied: a planner job compares it. */
 uint64_t booking_occ_gen(const struct booking *bk);
 /* Live (booked or conflict) bookings starting in [from, to). */

@@ -44,6 +44,9 @@ struct booking_change_op {
 	void			*arg;
 };
 
+static void	booking_conflict(struct booking *bk,
+		    const struct booking_occ *o, const char *why);
+
 static void
 booking_event(struct booking *bk, const char *topic,
     const struct store_booking *b)
@@ -107,6 +110,12 @@ booking_created(void *arg, int err)
 		    op->b.who, op->b.slot);
 		booking_event(bk, "booking.created", &op->b);
 		booking_touch_export(bk, op->b.gp);
+		/* The agenda or the config may have changed during the commit. */
+		if (cfg_gp_find(bk->d->cfg, op->b.gp) < 0)
+			booking_conflict(bk, op->occ, "gp removed");
+		else if (!booking_slot_free(bk, op->b.gp, op->b.start,
+		    op->b.end))
+			booking_conflict(bk, op->occ, "busy");
 	} else {
 		op->occ->state = BOOKING_NONE;
 		booking_occ_settle(bk, op->occ);
@@ -410,31 +419,33 @@ booking_conflict(struct booking *bk, const struct booking_occ *o,
 	bk->writes++;
 }
 
+static int
+booking_recheck_row(void *arg, const struct store_booking *b)
+{
+	struct booking *bk = arg;
+	const struct booking_occ *o = booking_occ_find(bk, b->gp, b->start);
+
+	if (b->status == STORE_BK_BOOKED && o != NULL &&
+	    b->end > clk_now_utc(&bk->d->clk) &&
+	    strcmp(o->booking, b->id) == 0 &&
+	    !booking_slot_free(bk, b->gp, b->start, b->end))
+		booking_conflict(bk, o, "busy");
+	return 0;
+}
+
 void
 booking_feed_changed(struct booking *bk, const char *gp)
 {
-	int64_t now = clk_now_utc(&bk->d->clk);
-	struct ivs free_snp = { 0 };
-	struct feed_view v;
-
-	if (bk == NULL || bk->is_closing || bk->d->feeds == NULL ||
-	    !feeds_view(bk->d->feeds, gp, &v) || v.avail == NULL)
+	/*
+	 * The GP's bookings to come, from the store's (gp, start) index:
+	 * past ones are history, and a scan of every booking held would
+	 * cost each feed change the whole territory's. A create still being
+	 * committed is checked when its commit comes back.
+	 */
+	if (bk == NULL || bk->is_closing || bk->d->store == NULL)
 		return;
-	if (ivs_subtract(&v.avail->offered_snp, &v.avail->busy,
-	    &free_snp) != 0)
-		return;
-	for (size_t i = 0; i < bk->cap; i++) {
-		const struct booking_occ *o = bk->map[i];
-
-		/* Past bookings are history; beyond the feed, unknown. */
-		if (o == NULL || o->state != BOOKING_BOOKED ||
-		    strcmp(o->gp, gp) != 0 || o->end <= now ||
-		    o->start < v.from_utc || o->end > v.to_utc)
-			continue;
-		if (!ivs_covers(&free_snp, o->start, o->end))
-			booking_conflict(bk, o, "busy");
-	}
-	ivs_fini(&free_snp);
+	store_booking_each(bk->d->store, clk_now_utc(&bk->d->clk) - 86400,
+	    INT64_MAX, gp, true, booking_recheck_row, bk);
 }
 
 void
@@ -445,6 +456,7 @@ booking_reload(struct booking *bk)
 	for (size_t i = 0; i < bk->cap; i++) {
 		const struct booking_occ *o = bk->map[i];
 
+		/* A create being committed is checked when it comes back. */
 		if (o != NULL && o->state == BOOKING_BOOKED &&
 		    o->end > now && cfg_gp_find(bk->d->cfg, o->gp) < 0)
 			booking_conflict(bk, o, "gp removed");

@@ -115,9 +115,21 @@ export_gather(struct daemon *d, size_t gp, struct export_cal *c)
 	for (int i = 0; i < cf->territory.horizon_days; i++,
 	    day = tz_day_start(z, day + 90000)) {
 		const struct planner_day *pd = planner_day(d->planner, day);
+		size_t k = 0, hi = pd != NULL ? pd->n_slots : 0;
 
-		for (size_t k = 0; pd != NULL && k < pd->n_slots; k++)
-			if (pd->slots[k].gp == gp && export_add(c,
+		/* Slots are sorted by GP: find this one's first. */
+		while (k < hi) {
+			size_t m = k + (hi - k) / 2;
+
+			if (pd->slots[m].gp < gp)
+				k = m + 1;
+			else
+				hi = m;
+		}
+		for (; pd != NULL && k < pd->n_slots; k++)
+			if (pd->slots[k].gp != gp)
+				break;
+			else if (export_add(c,
 			    &(struct exp_event){ .start = pd->slots[k].start,
 			    .end = pd->slots[k].end,
 			    .kind = EXP_RESERVED }) != 0)

@@ -257,6 +257,7 @@ ops_slot_find(struct daemon *d, struct srv_req *r, const char *id,
 {
 	const struct cfg *c = d->cfg;
 	char gp_id[CFG_ID_MAX + 1];
+	const struct booking_occ *o;
 	const struct planner_day *pd;
 	struct plan_res key;
 	int64_t start;
@@ -281,6 +282,19 @@ ops_slot_find(struct daemon *d, struct srv_req *r, const char *id,
 	}
 	if (start < clk_now_utc(&d->clk)) {
 		srv_reply_err(r, PROTO_ESLOTUNAVAIL, "slot %s has started", id);
+		return -1;
+	}
+	/*
+	 * Booked or held, a slot stays planned even if its time went busy.
+	 * Taken by someone else, it is E_SLOT_TAKEN (said by the caller);
+	 * free or held by the caller, it must still be free time.
+	 */
+	o = booking_occ_find(d->booking, gp_id, start);
+	if ((o == NULL || (o->state == BOOKING_NONE &&
+	    strcmp(o->hold->who, r->who) == 0)) &&
+	    !booking_slot_free(d->booking, gp_id, start, (*res)->end)) {
+		srv_reply_err(r, PROTO_ESLOTUNAVAIL, "slot %s is no longer "
+		    "free in the GP's agenda", id);
 		return -1;
 	}
 	return 0;

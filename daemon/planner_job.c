@@ -387,22 +387,57 @@ planner_job_take(struct planner_job *j)
 	    j->in.n_days, reserved, gaps);
 }
 
+/* Whether t overlaps a slot of fixed (sorted) of its GP at other times. */
+static bool
+planner_clashes(const struct plan_res *fixed, size_t n,
+    const struct plan_res *t)
+{
+	struct plan_res key = { .gp = t->gp, .start = t->start - 86400 };
+	size_t a = 0, b = n;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+
+		if (plan_res_cmp(&fixed[m], &key) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (; a < n && fixed[a].gp == t->gp && fixed[a].start < t->end; a++)
+		if (fixed[a].end > t->start && (fixed[a].start != t->start ||
+		    fixed[a].end != t->end))
+			return true;
+	return false;
+}
+
 /*
- * A day planned afresh did not know the slots held or booked while the
- * job ran, and may have let them go: plan those days again, now with
- * them fixed. Other days keep what they had, so they need not.
+ * Slots held or booked while the job ran were not fixed in it: the new
+ * plan may offer a slot overlapping one of them (a grid changed by a
+ * reload), or have let one go (a day planned afresh). The clashing new
+ * slots go now, and the days are planned again with those slots fixed.
  */
 static void
-planner_job_recheck(struct planner_job *j)
+planner_job_unclash(struct planner_job *j)
 {
 	struct planner *pl = j->pl;
+	struct plan_res *fixed;
+	size_t n;
 
 	if (pl->d->booking == NULL ||
-	    booking_occ_gen(pl->d->booking) == j->occ_gen)
+	    booking_occ_gen(pl->d->booking) == j->occ_gen ||
+	    booking_fixed(pl->d->booking, &fixed, &n) != 0)
 		return;
-	for (size_t i = 0; i < j->in.n_days; i++)
-		if (j->release[i])
-			planner_want_span(pl, j->days[i], j->days[i] + 1);
+	for (size_t i = 0; i < j->in.n_days; i++) {
+		struct plan_day_sum *s = &j->out[i];
+		size_t k = 0;
+
+		for (size_t q = 0; q < s->n_slots; q++)
+			if (!planner_clashes(fixed, n, &s->slots[q]))
+				s->slots[k++] = s->slots[q];
+		s->n_slots = k;
+		planner_want_span(pl, j->days[i], j->days[i] + 1);
+	}
+	free(fixed);
 }
 
 static void
@@ -427,8 +462,8 @@ planner_job_saved(void *arg, int err)
 		return;
 	}
 	if (j->gen == pl->gen) {
+		planner_job_unclash(j);
 		planner_job_take(j);
-		planner_job_recheck(j);
 	}
 	planner_job_answer(j, NULL);
 	planner_job_end(j);

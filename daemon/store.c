@@ -75,8 +75,9 @@ static const char *const store_migrations[] = {
 	") WITHOUT ROWID;"
 	"CREATE INDEX plan_slot_day ON plan_slot(day);",
 	/*
-	 * 4: bookings. A slot has at most one live (booked or conflict)
-	 * booking: the partial unique index makes a second one impossible
+	 * 4: bookings. A slot (a GP and a start) has at most one live
+	 * (booked or conflict) booking: the partial unique index, which
+	 * also serves the per-GP reads, makes a second one impossible
 	 * whatever the daemon's memory says. An idempotency key is unique
 	 * per principal. Rows are never deleted: a purge blanks the patient
 	 * data and keeps the row for the indicators.
@@ -107,11 +108,10 @@ static const char *const store_migrations[] = {
 	"  conflict TEXT,"
 	"  purged_at INTEGER"
 	");"
-	"CREATE UNIQUE INDEX booking_live_slot ON booking(slot)"
+	"CREATE UNIQUE INDEX booking_live_slot ON booking(gp, start)"
 	"  WHERE status <> 'cancelled';"
 	"CREATE UNIQUE INDEX booking_idem ON booking(idem_who, idem_key);"
 	"CREATE INDEX booking_start ON booking(start);"
-	"CREATE INDEX booking_gp_start ON booking(gp, start);"
 	"CREATE TRIGGER booking_no_delete BEFORE DELETE ON booking"
 	"  BEGIN SELECT RAISE(ABORT, 'bookings are never deleted'); END;"
 	"CREATE TRIGGER booking_no_revive BEFORE UPDATE OF status ON booking"

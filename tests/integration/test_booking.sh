@@ -406,6 +406,12 @@ bad "a birth year of 1800" \
     "{\"slot\":\"$FREE\",\"idempotency_key\":\"k-bad\",\"patient\":{\"name\":\"A\",\"birth_year\":1800}}"
 bad "a slot id that is none" \
     "{\"slot\":\"gp-berard/2026-11-30T15:00\",\"idempotency_key\":\"k-bad\",\"patient\":$PATIENT}"
+# 31 Nov would be 1 Dec: one slot, one spelling, or the store's unique
+# index (on the GP and start) and the text kept would disagree.
+bad "a slot id on 31 Nov" \
+    "{\"slot\":\"gp-berard/20261131T150000Z\",\"idempotency_key\":\"k-bad\",\"patient\":$PATIENT}"
+bad "a slot id with a blank for a digit" \
+    "{\"slot\":\"gp-berard/202612 1T150000Z\",\"idempotency_key\":\"k-bad\",\"patient\":$PATIENT}"
 bad "a slot id without GP" \
     "{\"slot\":\"20261130T140000Z\",\"idempotency_key\":\"k-bad\",\"patient\":$PATIENT}"
 bad "teleconsultation with a GP who does not" \

@@ -568,6 +568,7 @@ test_store_booking_unique(void **state)
 	bk_fill(&w[1], "gp-a/19700101T001640Z", "k2");
 	bk_fill(&w[2], "gp-a/19700101T003000Z", "k1");
 	w[2].b.id[2] = 'X';		/* another id, the same key */
+	w[2].b.start = 1800;		/* and another slot */
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(store_booking_create(f->s, &w[i].b,
 		    on_bk_done), STORE_OK);
