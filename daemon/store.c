@@ -76,10 +76,10 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX plan_slot_day ON plan_slot(day);",
 	/*
 	 * 4: bookings. A slot (a GP and a start) has at most one live
-	 * (booked or conflict) booking: the partial unique index, which
-	 * also serves the per-GP reads, makes a second one impossible
-	 * whatever the daemon's memory says. An idempotency key is unique
-	 * per principal. Rows are never deleted: a purge blanks the patient
+	 * (booked or conflict) booking: the partial unique index makes a
+	 * second one impossible whatever the daemon's memory says (reads
+	 * use the plain (gp, start) index: their WHERE does not imply the
+	 * partial one's). An idempotency key is unique per principal. Rows are never deleted: a purge blanks the patient
 	 * data and keeps the row for the indicators.
 	 */
 	"CREATE TABLE booking ("
@@ -112,6 +112,7 @@ static const char *const store_migrations[] = {
 	"  WHERE status <> 'cancelled';"
 	"CREATE UNIQUE INDEX booking_idem ON booking(idem_who, idem_key);"
 	"CREATE INDEX booking_start ON booking(start);"
+	"CREATE INDEX booking_gp_start ON booking(gp, start);"
 	"CREATE TRIGGER booking_no_delete BEFORE DELETE ON booking"
 	"  BEGIN SELECT RAISE(ABORT, 'bookings are never deleted'); END;"
 	"CREATE TRIGGER booking_no_revive BEFORE UPDATE OF status ON booking"
