@@ -112,8 +112,9 @@ typedef void	(*booking_done_fn)(struct daemon *d, void *arg, int err,
 /*
  * Whether b's principal and idempotency key were seen: then done runs
  * (now, or when the first create commits) with the first booking, or
- * E_CONFLICT when it was for another slot. booking_create does this
- * first; call it alone to answer a retry before checking the slot.
+ * E_CONFLICT when it was for another slot. Call it before
+ * booking_create(), in the same loop turn: a retry is answered before the
+ * slot is checked, and booking_create() does not look the key up again.
  */
 bool	booking_replay(struct booking *bk, const struct store_booking *b,
 	    booking_done_fn done, void *arg);

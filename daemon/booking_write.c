@@ -219,8 +219,12 @@ booking_create(struct booking *bk, const struct store_booking *b,
 	char why[160];
 	int err;
 
-	if (booking_replay(bk, b, done, arg))
+	/* The caller asked booking_replay() in this loop turn: no lookup
+	 * of the key again (it was half of a booking's loop time). */
+	if (bk->is_closing || bk->d->store == NULL) {
+		done(bk->d, arg, PROTO_EUNAVAIL, "shutting down", NULL);
 		return;
+	}
 	o = (struct booking_occ *)booking_occ_find(bk, b->gp, b->start);
 	if (o != NULL && o->state != BOOKING_NONE) {
 		snprintf(why, sizeof(why), "slot %s is booked", b->slot);

@@ -21,6 +21,8 @@
 
 #define EXPORT_DELAY_MS		200	/* gathers a burst of changes */
 #define EXPORT_PAST_DAYS	31	/* bookings kept in the agenda */
+#define EXPORT_PER_TURN		4	/* GPs gathered per loop turn */
+#define EXPORT_JOB_MAX		64	/* GPs rendered by one worker job */
 
 /* One GP's events, copied so that a worker can render them. */
 struct export_cal {
@@ -45,6 +47,7 @@ struct exporter {
 	struct daemon		*d;
 	char			**dirty;	/* GP ids to write */
 	size_t			 n_dirty, cap_dirty;
+	struct export_job	*building;	/* being gathered */
 	struct export_job	*job;		/* in flight */
 	uv_timer_t		 timer;
 	bool			 has_timer;
@@ -242,26 +245,37 @@ export_after(uv_work_t *req, int status)
 		export_schedule(x);
 }
 
-/* Gather every dirty GP and hand the rendering and writing to a worker. */
+/*
+ * Gather a few dirty GPs per loop turn into the job being built (a GP's
+ * gathering reads its bookings from the store: a burst of bookings would
+ * otherwise hold every request behind hundreds of reads), then hand the
+ * rendering and writing to a worker.
+ */
 static void
 export_run(uv_timer_t *t)
 {
 	struct exporter *x = t->data;
 	struct daemon *d = x->d;
-	struct export_job *j;
+	struct export_job *j = x->building;
 
-	if (x->job != NULL || x->n_dirty == 0 || x->is_closing)
+	if (x->job != NULL || x->is_closing)
 		return;
-	if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    (j->cals = calloc(x->n_dirty, sizeof(*j->cals))) == NULL) {
-		free(j);
-		export_schedule(x);
-		return;
+	if (j == NULL) {
+		if ((j = calloc(1, sizeof(*j))) == NULL ||
+		    (j->cals = calloc(EXPORT_JOB_MAX, sizeof(*j->cals))) ==
+		    NULL) {
+			free(j);
+			export_schedule(x);
+			return;
+		}
+		j->x = x;
+		j->req.data = j;
+		x->building = j;
 	}
-	j->x = x;
-	j->req.data = j;
-	for (size_t i = 0; i < x->n_dirty; i++) {
-		ssize_t gp = cfg_gp_find(d->cfg, x->dirty[i]);
+	for (int k = 0; k < EXPORT_PER_TURN && x->n_dirty > 0 &&
+	    j->n < EXPORT_JOB_MAX; k++) {
+		char *id = x->dirty[--x->n_dirty];
+		ssize_t gp = cfg_gp_find(d->cfg, id);
 		struct export_cal *c = &j->cals[j->n];
 
 		if (gp >= 0 && export_gather(d, (size_t)gp, c) == 0 &&
@@ -271,16 +285,23 @@ export_run(uv_timer_t *t)
 			j->n++;
 		else {
 			if (gp >= 0)
-				log_err("export", "%s: not gathered",
-				    x->dirty[i]);
+				log_err("export", "%s: not gathered", id);
 			export_cal_fini(c);
 			memset(c, 0, sizeof(*c));
 		}
-		free(x->dirty[i]);
+		free(id);
 	}
-	x->n_dirty = 0;
-	if (uv_queue_work(&d->loop, &j->req, export_work, export_after) != 0) {
+	if (x->n_dirty > 0 && j->n < EXPORT_JOB_MAX) {
+		/* The rest next turn, after the requests that wait. */
+		uv_timer_start(&x->timer, export_run, 0, 0);
+		return;
+	}
+	x->building = NULL;
+	if (j->n == 0 || uv_queue_work(&d->loop, &j->req, export_work,
+	    export_after) != 0) {
 		export_job_free(j);
+		if (x->n_dirty > 0)
+			export_schedule(x);
 		return;
 	}
 	x->job = j;
@@ -360,6 +381,7 @@ export_maybe_free(struct exporter *x)
 	for (size_t i = 0; i < x->n_dirty; i++)
 		free(x->dirty[i]);
 	free(x->dirty);
+	export_job_free(x->building);
 	free(x);
 }
 

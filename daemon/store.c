@@ -198,6 +198,11 @@ struct store {
 	bool			 closing;
 	unsigned		 pending;
 	sqlite3			*rdb;
+	struct store_cached {
+		const char	*sql;	/* a static text: compared by address */
+		sqlite3_stmt	*st;
+		bool		 busy;	/* handed out, not given back */
+	}			 cached[STORE_READ_CACHED];
 	int			 schema;
 	/* Writer thread only (after open): */
 	sqlite3			*wdb;
@@ -522,6 +527,8 @@ store_free(struct store *s)
 {
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
+	for (int i = 0; i < STORE_READ_CACHED; i++)
+		sqlite3_finalize(s->cached[i].st);
 	if (s->rdb != NULL && sqlite3_close(s->rdb) != SQLITE_OK)
 		log_err("store", "close: a read statement was not finalized");
 	/* The writer closes last: its close checkpoints the WAL. */
@@ -675,6 +682,48 @@ sqlite3 *
 store_reader(struct store *s)
 {
 	return s->rdb;
+}
+
+int
+store_read_prepare(struct store *s, const char *sql, sqlite3_stmt **out)
+{
+	int i, rc;
+
+	for (i = 0; i < STORE_READ_CACHED && s->cached[i].sql != NULL; i++)
+		if (s->cached[i].sql == sql)
+			break;
+	if (i < STORE_READ_CACHED && s->cached[i].sql == sql &&
+	    !s->cached[i].busy) {
+		s->cached[i].busy = true;
+		*out = s->cached[i].st;
+		return SQLITE_OK;
+	}
+	if (i == STORE_READ_CACHED || s->cached[i].sql != NULL) {
+		/*
+		 * Full, or the same read nested in its own row callback: a
+		 * one-off statement, finalized by store_read_end().
+		 */
+		return sqlite3_prepare_v2(s->rdb, sql, -1, out, NULL);
+	}
+	rc = sqlite3_prepare_v3(s->rdb, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    out, NULL);
+	if (rc == SQLITE_OK)
+		s->cached[i] = (struct store_cached){ sql, *out, true };
+	return rc;
+}
+
+void
+store_read_end(struct store *s, sqlite3_stmt *st)
+{
+	for (int i = 0; i < STORE_READ_CACHED && s->cached[i].sql != NULL;
+	    i++)
+		if (s->cached[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			s->cached[i].busy = false;
+			return;
+		}
+	sqlite3_finalize(st);
 }
 
 int

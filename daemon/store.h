@@ -119,6 +119,16 @@ int		 store_audit(struct store *s, const struct store_audit *a,
 
 /* For the loop thread: the read-only connection (WAL snapshot reads). */
 sqlite3		*store_reader(struct store *s);
+/*
+ * A read statement of the loop thread, prepared once per text and kept:
+ * a hot read (idempotency key, a GP's bookings) must not pay the parse
+ * each time. sql must be a static text (the cache compares addresses).
+ * Give it back with store_read_end(), which resets it.
+ */
+#define STORE_READ_CACHED	16
+int		 store_read_prepare(struct store *s, const char *sql,
+		    sqlite3_stmt **out);
+void		 store_read_end(struct store *s, sqlite3_stmt *st);
 int		 store_schema_version(const struct store *s);
 /* Database size in bytes (pages in use times page size), -1 on error. */
 int64_t		 store_size_bytes(struct store *s);

@@ -265,8 +265,7 @@ store_bk_one(struct store *s, const char *sql, const char *a,
 	int rc;
 
 	*found = false;
-	rc = sqlite3_prepare_v2(store_reader(s), sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	if ((rc = store_read_prepare(s, sql, &st)) != SQLITE_OK)
 		return store_err_of(rc);
 	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
 	if (b != NULL)
@@ -275,7 +274,7 @@ store_bk_one(struct store *s, const char *sql, const char *a,
 		store_bk_row(st, out);
 		*found = true;
 	}
-	sqlite3_finalize(st);
+	store_read_end(s, st);
 	return store_err_of(rc);
 }
 
@@ -313,9 +312,7 @@ store_booking_each(struct store *s, int64_t from, int64_t to,
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = sqlite3_prepare_v2(store_reader(s), sql[gp != NULL], -1, &st,
-	    NULL);
-	if (rc != SQLITE_OK)
+	if ((rc = store_read_prepare(s, sql[gp != NULL], &st)) != SQLITE_OK)
 		return store_err_of(rc);
 	sqlite3_bind_int64(st, 1, from);
 	sqlite3_bind_int64(st, 2, to);
@@ -329,6 +326,6 @@ store_booking_each(struct store *s, int64_t from, int64_t to,
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	store_read_end(s, st);
 	return store_err_of(rc);
 }

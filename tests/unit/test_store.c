@@ -643,10 +643,80 @@ test_store_booking_unique(void **state)
 	assert_int_equal(got.status, STORE_BK_CONFLICT);
 }
 
+/*
+ * The query plan of the store's own statement whose text contains
+ * needle, as prepared and kept by the reader connection: its details
+ * joined, so that a test sees which indexes it uses.
+ */
+static void
+reader_plan(struct fixture *f, const char *needle, char *out, size_t len)
+{
+	sqlite3 *db = store_reader(f->s);
+	sqlite3_stmt *st = NULL, *eqp;
+	char *sql;
+	size_t n = 0;
+
+	while ((st = sqlite3_next_stmt(db, st)) != NULL)
+		if (strstr(sqlite3_sql(st), needle) != NULL)
+			break;
+	assert_non_null(st);
+	assert_non_null(sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s",
+	    sqlite3_sql(st)));
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &eqp, NULL),
+	    SQLITE_OK);
+	out[0] = '\0';
+	while (sqlite3_step(eqp) == SQLITE_ROW && n < len)
+		n += (size_t)snprintf(out + n, len - n, "%s; ",
+		    (const char *)sqlite3_column_text(eqp, 3));
+	sqlite3_finalize(eqp);
+	sqlite3_free(sql);
+}
+
+/*
+ * The reads a booking burst makes on the loop thread use an index: the
+ * idempotency key its unique index, a GP's bookings (the export, a feed
+ * change) the (gp, start) index, not a scan of every booking. The
+ * statements are kept prepared, so a second read prepares nothing.
+ */
+static void
+test_store_booking_reads_indexed(void **state)
+{
+	struct fixture *f = *state;
+	struct store_booking got;
+	char plan[512];
+	bool found;
+	int live = 0, kept;
+
+	open_store(f, 0);
+	assert_int_equal(store_booking_by_key(f->s, "secr", "k1", &got,
+	    &found), STORE_OK);
+	assert_int_equal(store_booking_each(f->s, 0, 5000, "gp-a", true,
+	    bk_count_row, &live), STORE_OK);
+	reader_plan(f, "idem_key = ?2", plan, sizeof(plan));
+	assert_non_null(strstr(plan, "booking_idem"));
+	assert_null(strstr(plan, "SCAN"));
+	reader_plan(f, "gp = ?3", plan, sizeof(plan));
+	assert_non_null(strstr(plan, "booking_gp_start"));
+	assert_null(strstr(plan, "SCAN"));
+
+	kept = 0;
+	for (sqlite3_stmt *st = NULL; (st = sqlite3_next_stmt(
+	    store_reader(f->s), st)) != NULL; )
+		kept++;
+	assert_int_equal(store_booking_each(f->s, 0, 5000, "gp-a", true,
+	    bk_count_row, &live), STORE_OK);
+	for (sqlite3_stmt *st = NULL; (st = sqlite3_next_stmt(
+	    store_reader(f->s), st)) != NULL; )
+		kept--;
+	assert_int_equal(kept, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_store_booking_reads_indexed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_open_migrates,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_refuses_newer_schema,
