@@ -18,6 +18,7 @@ enum cli_exit {
 struct cli_ctx {
 	/* As given on the command line; NULL when absent. */
 	const char	*endpoint_opt;
+	const char	*pub_opt;	/* --pub: snpd's events (watch) */
 	const char	*token_opt;
 	const char	*token_file_opt;
 	bool		 is_json;
@@ -26,8 +27,9 @@ struct cli_ctx {
 
 	/* Set by cli_opt_resolve(), before any network I/O. */
 	const char	*endpoint;	/* borrows from argv or environ */
+	const char	*pub;		/* the same, by cli_opt_resolve_pub() */
 	char		*token;		/* owned; NULL to send none */
-	double		 timeout_s;	/* as typed, for messages */
+	double		 timeout_s;	/* as typed, for messages; 0: none */
 	int		 timeout_ms;
 	unsigned	 seq;		/* requests sent, for their ids */
 	/*

@@ -10,6 +10,7 @@
 #include "client/cli_cmd_feed.h"
 #include "client/cli_cmd_plan.h"
 #include "client/cli_cmds_book.h"
+#include "client/cli_cmds_oncall.h"
 #include "client/cli_net.h"
 #include "client/cli_opt.h"
 #include "client/cli_view.h"
@@ -416,7 +417,7 @@ static const struct cli_cmd cli_cmds_admin[] = {
 
 /* The tables, in the order snpctl --help lists their commands. */
 static const struct cli_cmd *const cli_cmd_tables[] = {
-	cli_cmds, cli_cmds_book, cli_cmds_admin,
+	cli_cmds, cli_cmds_book, cli_cmds_oncall, cli_cmds_admin,
 };
 
 #define CLI_CMD_TABLES	(sizeof(cli_cmd_tables) / sizeof(cli_cmd_tables[0]))
@@ -497,6 +498,9 @@ cli_cmd_refused(const struct cli_ctx *ctx, const struct proto_reply *rep)
 	if (rep->err == PROTO_EUNAUTH && ctx->token == NULL)
 		fprintf(stderr, "snpctl: no token was sent: give "
 		    "--token-file FILE, or see 'snpctl --help'\n");
+	if (rep->err == PROTO_ENOONCALL)
+		fprintf(stderr, "snpctl: nobody is on call at that time: for "
+		    "an emergency, call the 15 (SAMU)\n");
 }
 
 int
@@ -559,6 +563,14 @@ cli_cmd_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, int argc,
 		snprintf(why, sizeof(why), "%s '%s'", words[0][0] == '-' ?
 		    "unknown option" : "unexpected argument", words[0]);
 		rc = cli_cmd_usage(cmd, why);
+		goto out;
+	}
+	if (cmd->run != NULL) {
+		*why = '\0';
+		if ((rc = cmd->run(ctx, &req, why, sizeof(why))) !=
+		    CLI_EXIT_OK && *why != '\0')
+			fprintf(stderr, "snpctl: %s\n", why);
+		cJSON_Delete(req.args);
 		goto out;
 	}
 	if (ctx->timeout_s == 0)

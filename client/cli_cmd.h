@@ -30,8 +30,9 @@ struct cli_req {
 /*
  * One command. Adding one is an entry in a table, plus an args function
  * when it takes words and a view: cli_cmd.c has the table of the service
- * commands, cli_cmds_book.c that of slots and bookings. A table ends
- * with an entry whose name is NULL.
+ * commands, cli_cmds_book.c that of slots and bookings, cli_cmds_oncall.c
+ * that of the on-call rota, teleconsultation requests and events. A
+ * table ends with an entry whose name is NULL.
  */
 struct cli_cmd {
 	const char	*name;
@@ -56,6 +57,17 @@ struct cli_cmd {
 	 */
 	int		(*send)(struct cli_ctx *ctx, struct cli_req *req,
 			    struct proto_reply *rep, double *rtt_ms,
+			    char *why, size_t whylen);
+	/*
+	 * Runs the whole command in place of the send and the show, for a
+	 * command that is no request and reply (watch: a stream of events).
+	 * Called with req as the args function built it, before any
+	 * default is set in ctx (ctx->timeout_s is 0 unless --timeout was
+	 * given) and before the token is looked for. Returns the exit
+	 * status, with why set (and printed) when it is not CLI_EXIT_OK and
+	 * why is not empty. NULL: a request.
+	 */
+	int		(*run)(struct cli_ctx *ctx, const struct cli_req *req,
 			    char *why, size_t whylen);
 	/* Prints the result for a person: a cli_view_* function. */
 	int		(*show)(const struct cli_view_res *res,

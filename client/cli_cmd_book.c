@@ -13,61 +13,6 @@
 /* Default period of bookings: four weeks, snpd's horizon by default. */
 #define CLI_CMD_BOOK_LIST_DAYS	28
 
-/*
- * An option of a command: with a value (value set) or a flag (is_set
- * set). A list of them ends with a NULL name.
- */
-struct cli_cmd_book_opt {
-	const char	 *name;
-	const char	**value;	/* borrowed from argv; NULL if absent */
-	bool		 *is_set;
-};
-
-/*
- * Reads the words into opts and, when pos is not NULL, one word that is
- * not an option (an identifier) into *pos. A value may not be empty.
- * Returns 0, or -1 with why set.
- */
-static int
-cli_cmd_book_words(int argc, char **argv,
-    const struct cli_cmd_book_opt *opts, const char **pos, char *why,
-    size_t whylen)
-{
-	const struct cli_cmd_book_opt *o;
-	int r;
-
-	for (int i = 0; i < argc; i++) {
-		for (r = 0, o = opts; r == 0 && o->name != NULL; o++) {
-			if (o->is_set != NULL) {
-				if ((r = strcmp(argv[i], o->name) == 0))
-					*o->is_set = true;
-				continue;
-			}
-			if ((r = cli_opt_value(argc, argv, &i, o->name,
-			    o->value, why, whylen)) < 0)
-				return -1;
-			if (r > 0 && **o->value == '\0') {
-				snprintf(why, whylen, "%s: empty value",
-				    o->name);
-				return -1;
-			}
-		}
-		if (r > 0)
-			continue;
-		if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			snprintf(why, whylen, "unknown option '%s'", argv[i]);
-			return -1;
-		}
-		if (pos == NULL || *pos != NULL) {
-			snprintf(why, whylen, "unexpected argument '%s'",
-			    argv[i]);
-			return -1;
-		}
-		*pos = argv[i];
-	}
-	return 0;
-}
-
 /* "missing SLOT, ...": the identifier a command needs. */
 static int
 cli_cmd_book_need(const char *pos, const char *what, char *why,
@@ -197,7 +142,7 @@ cli_cmd_book_search_args(int argc, char **argv, struct cli_req *req,
 	const char *from = NULL, *to = NULL, *sector = NULL, *commune = NULL;
 	const char *modality = NULL, *duration = NULL, *limit = NULL;
 	bool is_alone = false;
-	const struct cli_cmd_book_opt opts[] = {
+	const struct cli_opt_word opts[] = {
 		{ "--from", &from, NULL }, { "--to", &to, NULL },
 		{ "--sector", &sector, NULL }, { "--commune", &commune, NULL },
 		{ "--no-neighbours", NULL, &is_alone },
@@ -207,7 +152,7 @@ cli_cmd_book_search_args(int argc, char **argv, struct cli_req *req,
 	};
 	char now[RFC3339_MAX] = "";
 
-	if (cli_cmd_book_words(argc, argv, opts, NULL, why, whylen) != 0)
+	if (cli_opt_words(argc, argv, opts, NULL, why, whylen) != 0)
 		return -1;
 	if (sector != NULL && commune != NULL) {
 		snprintf(why, whylen, "--sector and --commune: give one of "
@@ -258,11 +203,11 @@ cli_cmd_book_hold_args(int argc, char **argv, struct cli_req *req,
     char *why, size_t whylen)
 {
 	const char *slot = NULL, *ttl = NULL;
-	const struct cli_cmd_book_opt opts[] = {
+	const struct cli_opt_word opts[] = {
 		{ "--ttl", &ttl, NULL }, { NULL, NULL, NULL },
 	};
 
-	if (cli_cmd_book_words(argc, argv, opts, &slot, why, whylen) != 0 ||
+	if (cli_opt_words(argc, argv, opts, &slot, why, whylen) != 0 ||
 	    cli_cmd_book_need(slot, "SLOT, the slot to hold ('snpctl search' "
 	    "lists them)", why, whylen) != 0 ||
 	    cli_cmd_book_slot(slot, why, whylen) != 0 ||
@@ -277,9 +222,9 @@ cli_cmd_book_release_args(int argc, char **argv, struct cli_req *req,
     char *why, size_t whylen)
 {
 	const char *hold = NULL;
-	const struct cli_cmd_book_opt opts[] = { { NULL, NULL, NULL } };
+	const struct cli_opt_word opts[] = { { NULL, NULL, NULL } };
 
-	if (cli_cmd_book_words(argc, argv, opts, &hold, why, whylen) != 0 ||
+	if (cli_opt_words(argc, argv, opts, &hold, why, whylen) != 0 ||
 	    cli_cmd_book_need(hold, "HOLD, the hold to give back (as "
 	    "'snpctl hold' printed it)", why, whylen) != 0 ||
 	    cli_cmd_book_one(req, "hold", hold, why, whylen) != 0)
@@ -367,7 +312,7 @@ cli_cmd_book_create_args(int argc, char **argv, struct cli_req *req,
 	const char *slot = NULL, *at = NULL, *sector = NULL, *hold = NULL;
 	const char *name = NULL, *phone = NULL, *year = NULL, *commune = NULL;
 	const char *reason = NULL, *key = NULL, *modality = NULL;
-	const struct cli_cmd_book_opt opts[] = {
+	const struct cli_opt_word opts[] = {
 		{ "--at", &at, NULL }, { "--sector", &sector, NULL },
 		{ "--hold", &hold, NULL }, { "--name", &name, NULL },
 		{ "--phone", &phone, NULL }, { "--birth-year", &year, NULL },
@@ -379,7 +324,7 @@ cli_cmd_book_create_args(int argc, char **argv, struct cli_req *req,
 	cJSON *patient;
 	int r;
 
-	if (cli_cmd_book_words(argc, argv, opts, &slot, why, whylen) != 0 ||
+	if (cli_opt_words(argc, argv, opts, &slot, why, whylen) != 0 ||
 	    cli_cmd_book_form(slot, at, sector, hold, name, why,
 	    whylen) != 0 || cli_cmd_book_modality(modality, why, whylen) != 0)
 		return -1;
@@ -420,11 +365,11 @@ cli_cmd_book_cancel_args(int argc, char **argv, struct cli_req *req,
     char *why, size_t whylen)
 {
 	const char *booking = NULL, *reason = NULL;
-	const struct cli_cmd_book_opt opts[] = {
+	const struct cli_opt_word opts[] = {
 		{ "--reason", &reason, NULL }, { NULL, NULL, NULL },
 	};
 
-	if (cli_cmd_book_words(argc, argv, opts, &booking, why, whylen) != 0 ||
+	if (cli_opt_words(argc, argv, opts, &booking, why, whylen) != 0 ||
 	    cli_cmd_book_need(booking, "BOOKING, the booking to cancel "
 	    "(b-...)", why, whylen) != 0 ||
 	    cli_cmd_book_one(req, "booking", booking, why, whylen) != 0)
@@ -444,7 +389,7 @@ cli_cmd_book_list_args(int argc, char **argv, struct cli_req *req,
 		"booked", "cancelled", "conflict"
 	};
 	const char *from = NULL, *to = NULL, *gp = NULL, *status = NULL;
-	const struct cli_cmd_book_opt opts[] = {
+	const struct cli_opt_word opts[] = {
 		{ "--from", &from, NULL }, { "--to", &to, NULL },
 		{ "--gp", &gp, NULL }, { "--status", &status, NULL },
 		{ NULL, NULL, NULL },
@@ -452,7 +397,7 @@ cli_cmd_book_list_args(int argc, char **argv, struct cli_req *req,
 	char today[RFC3339_MAX] = "";
 	size_t k = 0;
 
-	if (cli_cmd_book_words(argc, argv, opts, NULL, why, whylen) != 0)
+	if (cli_opt_words(argc, argv, opts, NULL, why, whylen) != 0)
 		return -1;
 	for (; status != NULL && k < 3; k++)
 		if (strcmp(status, statuses[k]) == 0)
@@ -479,9 +424,9 @@ cli_cmd_book_show_args(int argc, char **argv, struct cli_req *req,
     char *why, size_t whylen)
 {
 	const char *booking = NULL;
-	const struct cli_cmd_book_opt opts[] = { { NULL, NULL, NULL } };
+	const struct cli_opt_word opts[] = { { NULL, NULL, NULL } };
 
-	if (cli_cmd_book_words(argc, argv, opts, &booking, why, whylen) != 0 ||
+	if (cli_opt_words(argc, argv, opts, &booking, why, whylen) != 0 ||
 	    cli_cmd_book_need(booking, "BOOKING, the booking to show (b-...)",
 	    why, whylen) != 0 ||
 	    cli_cmd_book_one(req, "booking", booking, why, whylen) != 0)
@@ -494,12 +439,12 @@ cli_cmd_book_export_args(int argc, char **argv, struct cli_req *req,
     char *why, size_t whylen)
 {
 	const char *gp = NULL, *file = NULL, *longfile = NULL;
-	const struct cli_cmd_book_opt opts[] = {
+	const struct cli_opt_word opts[] = {
 		{ "-o", &file, NULL }, { "--output", &longfile, NULL },
 		{ NULL, NULL, NULL },
 	};
 
-	if (cli_cmd_book_words(argc, argv, opts, &gp, why, whylen) != 0 ||
+	if (cli_opt_words(argc, argv, opts, &gp, why, whylen) != 0 ||
 	    cli_cmd_book_need(gp, "GP, whose agenda to export (gp-...)", why,
 	    whylen) != 0 ||
 	    cli_cmd_book_one(req, "gp", gp, why, whylen) != 0)

@@ -35,6 +35,45 @@ cli_opt_value(int argc, char **argv, int *i, const char *name,
 	return 1;
 }
 
+int
+cli_opt_words(int argc, char **argv, const struct cli_opt_word *opts,
+    const char **pos, char *why, size_t whylen)
+{
+	const struct cli_opt_word *o;
+	int r;
+
+	for (int i = 0; i < argc; i++) {
+		for (r = 0, o = opts; r == 0 && o->name != NULL; o++) {
+			if (o->is_set != NULL) {
+				if ((r = strcmp(argv[i], o->name) == 0))
+					*o->is_set = true;
+				continue;
+			}
+			if ((r = cli_opt_value(argc, argv, &i, o->name,
+			    o->value, why, whylen)) < 0)
+				return -1;
+			if (r > 0 && **o->value == '\0') {
+				snprintf(why, whylen, "%s: empty value",
+				    o->name);
+				return -1;
+			}
+		}
+		if (r > 0)
+			continue;
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			snprintf(why, whylen, "unknown option '%s'", argv[i]);
+			return -1;
+		}
+		if (pos == NULL || *pos != NULL) {
+			snprintf(why, whylen, "unexpected argument '%s'",
+			    argv[i]);
+			return -1;
+		}
+		*pos = argv[i];
+	}
+	return 0;
+}
+
 /* Matches a flag; "--json=yes" is an error rather than another option. */
 static int
 cli_opt_flag(const char *a, const char *name, char *why, size_t whylen)
@@ -77,6 +116,9 @@ cli_opt_global(struct cli_ctx *ctx, int argc, char **argv, int *i,
 
 	if ((r = cli_opt_value(argc, argv, i, "--endpoint",
 	    &ctx->endpoint_opt, why, whylen)) != 0)
+		return r;
+	if ((r = cli_opt_value(argc, argv, i, "--pub", &ctx->pub_opt, why,
+	    whylen)) != 0)
 		return r;
 	if ((r = cli_opt_value(argc, argv, i, "--token", &ctx->token_opt,
 	    why, whylen)) != 0)
@@ -154,6 +196,20 @@ cli_opt_resolve(struct cli_ctx *ctx, char *why, size_t whylen)
 	ctx->timeout_ms = (int)ceil(ctx->timeout_s * 1000);
 	return cli_tok_find(ctx->token_opt, ctx->token_file_opt, &ctx->token,
 	    why, whylen);
+}
+
+int
+cli_opt_resolve_pub(struct cli_ctx *ctx, char *why, size_t whylen)
+{
+	const char *env;
+
+	if (ctx->pub_opt != NULL)
+		ctx->pub = ctx->pub_opt;
+	else if ((env = getenv("SNP_PUB_ENDPOINT")) != NULL && *env != '\0')
+		ctx->pub = env;
+	else
+		ctx->pub = CLI_OPT_PUB;
+	return cli_opt_endpoint(ctx->pub, why, whylen);
 }
 
 void

@@ -1,12 +1,15 @@
 /* snpctl global options: parsing, then defaults from the environment. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "client/cli.h"
 #include "proto/rfc3339.h"
 
 #define CLI_OPT_ENDPOINT	"ipc:///run/snpd/snpd.sock"
+/* snpd's own default for server.pub, where it publishes its events. */
+#define CLI_OPT_PUB		"ipc:///run/snpd/events.sock"
 #define CLI_OPT_TIMEOUT_S	5.0
 #define CLI_OPT_TIMEOUT_MAX_S	86400.0
 
@@ -18,6 +21,24 @@
  */
 int	cli_opt_value(int argc, char **argv, int *i, const char *name,
 	    const char **value, char *why, size_t whylen);
+
+/*
+ * An option of a command: with a value (value set) or a flag (is_set
+ * set). A list of them ends with a NULL name.
+ */
+struct cli_opt_word {
+	const char	 *name;
+	const char	**value;	/* borrowed from argv; NULL if absent */
+	bool		 *is_set;
+};
+
+/*
+ * Reads a command's words into opts and, when pos is not NULL, one word
+ * that is not an option (an identifier) into *pos. A value may not be
+ * empty. Returns 0, or -1 with why set.
+ */
+int	cli_opt_words(int argc, char **argv, const struct cli_opt_word *opts,
+	    const char **pos, char *why, size_t whylen);
 
 /*
  * Takes argv[*i] (and its value) into ctx when it is a global option.
@@ -33,6 +54,12 @@ int	cli_opt_global(struct cli_ctx *ctx, int argc, char **argv, int *i,
  * or -1 with why set (a usage error). Call cli_opt_fini() in every case.
  */
 int	cli_opt_resolve(struct cli_ctx *ctx, char *why, size_t whylen);
+/*
+ * Settles ctx->pub, where snpd publishes its events: --pub, else
+ * $SNP_PUB_ENDPOINT, else CLI_OPT_PUB. Returns 0, or -1 with why set
+ * (a usage error). Needs no token: events are not authenticated.
+ */
+int	cli_opt_resolve_pub(struct cli_ctx *ctx, char *why, size_t whylen);
 /* Wipes and frees the token. */
 void	cli_opt_fini(struct cli_ctx *ctx);
 

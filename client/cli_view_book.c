@@ -45,8 +45,7 @@ cli_view_book_tm(const char *s, struct tm *tm)
 	return true;
 }
 
-/* "lun. 30/11 14:00–14:20"; the start as sent when it is no time. */
-static void
+void
 cli_view_book_when(const char *start, const char *end, char *buf,
     size_t len)
 {
@@ -66,8 +65,7 @@ cli_view_book_when(const char *start, const char *end, char *buf,
 		    "\xe2\x80\x93%02d:%02d", e.tm_hour, e.tm_min);	/* – */
 }
 
-/* "30/11 13:45" (is_long: "13:47:12"); s as sent when it is no time. */
-static void
+void
 cli_view_book_at(const char *s, bool is_long, char *buf, size_t len)
 {
 	struct tm tm;

@@ -1,6 +1,7 @@
 /* snpctl views of slots and bookings: free slots, holds, bookings. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "client/cli_out.h"
@@ -11,6 +12,18 @@
  * status returned. Times are shown as the reply wrote them, that is in
  * the territory's time zone, whatever this machine's: "lun. 30/11 14:00".
  */
+
+/*
+ * Times for other views, read as written (the territory's wall clock):
+ * cli_view_book_when writes "lun. 30/11 14:00–14:20" (no end when end is
+ * NULL or no time), cli_view_book_at "30/11 13:45" or, is_long, the time
+ * of day "13:47:12"; both write what was sent, cleaned, when it is no
+ * time ("?" for NULL).
+ */
+void	cli_view_book_when(const char *start, const char *end, char *buf,
+	    size_t len);
+void	cli_view_book_at(const char *s, bool is_long, char *buf, size_t len);
+
 /*
  * slots.search: one row per slot, its sector marked "(voisin)" when it
  * neighbours the one asked for, the caller's own hold shown; a count.
