@@ -123,3 +123,6 @@ void	booking_create(struct booking *bk, const struct store_booking *b,
 /* Cancel booking id for who; done as above, with the cancelled one. */
 void	booking_cancel(struct booking *bk, const char *id, const char *who,
 	    const char *reason, booking_done_fn done, void *arg);
+
+/* A random id: prefix and 16 hex digits (bookings, requests). */
+void	booking_random_id(const char *prefix, char *buf, size_t len);

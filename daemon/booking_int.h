@@ -30,7 +30,6 @@ struct booking_occ *booking_occ_get(struct booking *bk, const char *gp,
 	    int64_t start, int64_t end);	/* found or added; NULL: ENOMEM */
 /* Drop o from the map once nothing occupies it any more. */
 void	booking_occ_settle(struct booking *bk, struct booking_occ *o);
-void	booking_random_id(const char *prefix, char *buf, size_t len);
 void	booking_maybe_free(struct booking *bk);
 /* The GP's exported agenda must be written again. */
 void	booking_touch_export(struct booking *bk, const char *gp);

@@ -175,8 +175,8 @@ static void
 cfg_root_parse(struct cfg_ctx *x, const cJSON *root)
 {
 	static const char *const keys[] = { "territory", "sectors", "gps",
-	    "principals", "planner", "oncall", "feeds", "booking", "server",
-	    "store", "export_dir", "clock", NULL };
+	    "principals", "planner", "oncall", "notify", "feeds", "booking",
+	    "server", "store", "export_dir", "clock", NULL };
 
 	cfg_keys(x, root, "", keys);
 	cfg_territory_parse(x, root);

@@ -130,7 +130,16 @@ struct cfg {
 		double		  weekend_weight;	/* 1.5 */
 		int		  ack_timeout_s;	/* 300 */
 		int		  urgent_ack_timeout_s;	/* 120 */
+		int		  done_timeout_s;	/* 3600: then tc.stale */
+		bool		  broadcast;	/* mode: all GPs at once */
 	} oncall;
+
+	/* The executable told of every offer (doc/oncall.md), or none. */
+	struct {
+		const char	*command;	/* absolute, or NULL */
+		int		 timeout_s;	/* 10: then killed, "failed" */
+		int		 max_running;	/* 8: more wait */
+	} notify;
 
 	struct {
 		int	refresh_s;		/* 300 */

@@ -117,22 +117,50 @@ static void
 cfg_oncall_parse(struct cfg_ctx *x, const cJSON *root)
 {
 	static const char *const keys[] = { "shifts", "horizon_days",
-	    "weekend_weight", "ack_timeout_s", "urgent_ack_timeout_s", NULL };
+	    "weekend_weight", "ack_timeout_s", "urgent_ack_timeout_s", "mode",
+	    "done_timeout_s", NULL };
 	const cJSON *o = cfg_object(x, root, "", "oncall", keys);
+	const char *mode = "sequential";
 
 	x->c->oncall.horizon_days = 28;
 	x->c->oncall.weekend_weight = 1.5;
 	x->c->oncall.ack_timeout_s = 300;
 	x->c->oncall.urgent_ack_timeout_s = 120;
+	x->c->oncall.done_timeout_s = 3600;
 	cfg_shifts_parse(x, o);
 	cfg_int(x, o, "oncall", "horizon_days", 1, 366,
 	    &x->c->oncall.horizon_days);
 	cfg_num(x, o, "oncall", "weekend_weight", 0.1, 10,
 	    &x->c->oncall.weekend_weight);
-	cfg_int(x, o, "oncall", "ack_timeout_s", 10, 86400,
+	/* Seconds from 1: the end-to-end tests run whole escalations. */
+	cfg_int(x, o, "oncall", "ack_timeout_s", 1, 86400,
 	    &x->c->oncall.ack_timeout_s);
-	cfg_int(x, o, "oncall", "urgent_ack_timeout_s", 10, 86400,
+	cfg_int(x, o, "oncall", "urgent_ack_timeout_s", 1, 86400,
 	    &x->c->oncall.urgent_ack_timeout_s);
+	cfg_int(x, o, "oncall", "done_timeout_s", 1, 86400,
+	    &x->c->oncall.done_timeout_s);
+	if (cfg_str(x, o, "oncall", "mode", 16, &mode) == 1 &&
+	    strcmp(mode, "sequential") != 0 && strcmp(mode, "broadcast") != 0)
+		cfg_err(x, "oncall.mode: must be \"sequential\" or "
+		    "\"broadcast\"");
+	x->c->oncall.broadcast = strcmp(mode, "broadcast") == 0;
+}
+
+static void
+cfg_notify_parse(struct cfg_ctx *x, const cJSON *root)
+{
+	static const char *const keys[] = { "command", "timeout_s",
+	    "max_running", NULL };
+	const cJSON *o = cfg_object(x, root, "", "notify", keys);
+	const char *s;
+
+	x->c->notify.timeout_s = 10;
+	x->c->notify.max_running = 8;
+	if (cfg_str(x, o, "notify", "command", CFG_FILE_MAX, &s) == 1)
+		x->c->notify.command = cfg_abspath(x, s);
+	cfg_int(x, o, "notify", "timeout_s", 1, 300, &x->c->notify.timeout_s);
+	cfg_int(x, o, "notify", "max_running", 1, 64,
+	    &x->c->notify.max_running);
 }
 
 static void
@@ -282,6 +310,7 @@ cfg_sections_parse(struct cfg_ctx *x, const cJSON *root)
 {
 	cfg_planner_parse(x, root);
 	cfg_oncall_parse(x, root);
+	cfg_notify_parse(x, root);
 	cfg_feeds_parse(x, root);
 	cfg_booking_parse(x, root);
 	cfg_server_parse(x, root);

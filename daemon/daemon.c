@@ -12,6 +12,8 @@
 #include "daemon/log.h"
 #include "daemon/ops.h"
 #include "daemon/planner.h"
+#include "daemon/roster.h"
+#include "daemon/tc.h"
 #include "daemon/srv.h"
 #include "daemon/store.h"
 
@@ -106,6 +108,7 @@ daemon_reload(struct daemon *d, char **errors)
 		planner_reload(d->planner);
 	if (d->booking != NULL)
 		booking_reload(d->booking);
+	roster_reload(d->roster);
 	export_touch_all(d->exporter);
 	log_notice("cfg", "config reloaded: %zu GPs, %zu sectors, %zu "
 	    "principals", c->n_gps, c->n_sectors, c->n_principals);
@@ -133,6 +136,10 @@ daemon_close(struct daemon *d)
 	d->planner = NULL;
 	booking_close(d->booking);
 	d->booking = NULL;
+	tc_close(d->tc);
+	d->tc = NULL;
+	roster_close(d->roster);
+	d->roster = NULL;
 	export_close(d->exporter);
 	d->exporter = NULL;
 	store_close(d->store);
@@ -304,6 +311,14 @@ daemon_start(struct daemon *d)
 	/* Before the planner: its plans keep booked and held slots. */
 	if (booking_open(d, &d->booking, why, sizeof(why)) != 0) {
 		log_err("booking", "%s", why);
+		return 1;
+	}
+	if (roster_open(d, &d->roster, why, sizeof(why)) != 0) {
+		log_err("rota", "%s", why);
+		return 1;
+	}
+	if (tc_open(d, &d->tc, why, sizeof(why)) != 0) {
+		log_err("tc", "%s", why);
 		return 1;
 	}
 	/* Before the feeds: their stored content tells the planner. */

@@ -14,7 +14,9 @@ struct booking;
 struct exporter;
 struct feeds;
 struct planner;
+struct roster;
 struct srv;
+struct tc;
 struct store;
 
 enum daemon_state {
@@ -41,6 +43,8 @@ struct daemon {
 	struct feeds		*feeds;
 	struct planner		*planner;
 	struct booking		*booking;
+	struct roster		*roster;
+	struct tc		*tc;
 	struct exporter		*exporter;
 	uv_signal_t		 sig_term, sig_int, sig_hup;
 	uv_timer_t		 linger;

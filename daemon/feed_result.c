@@ -10,6 +10,7 @@
 #include "daemon/evt.h"
 #include "daemon/log.h"
 #include "daemon/planner.h"
+#include "daemon/roster.h"
 #include "daemon/store.h"
 #include "daemon/store_feed.h"
 
@@ -161,6 +162,7 @@ feed_result_take(struct feed *f, struct feed_job *j)
 		planner_feed_changed(d->planner, f->gp);
 	if (d->booking != NULL)
 		booking_feed_changed(d->booking, f->gp);
+	roster_feed_changed(d->roster, f->gp);
 	if (!is_new) {
 		/* Restored or re-expanded: nothing new to store or say. */
 		if (f->state == FEED_NEVER)

@@ -45,6 +45,20 @@ static const struct ops_def ops_table[] = {
 	{ "booking.list", OPS_BOOKERS | AUTH_R(GP), ops_booking_list },
 	{ "export.get",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(GP),
 	    ops_export_get },
+	{ "rota.get",	AUTH_ANY, ops_rota_get },
+	{ "rota.rebuild", AUTH_R(ADMIN) | AUTH_R(COORDINATOR),
+	    ops_rota_rebuild },
+	{ "rota.assign", OPS_BOOKERS, ops_rota_assign },
+	{ "oncall.now",	AUTH_ANY, ops_oncall_now },
+	{ "tc.request",	AUTH_R(ADMIN) | AUTH_R(NURSE), ops_tc_request },
+	{ "tc.ack",	AUTH_R(GP), ops_tc_act },
+	{ "tc.decline",	AUTH_R(GP), ops_tc_act },
+	{ "tc.done",	AUTH_R(GP), ops_tc_act },
+	{ "tc.cancel",	AUTH_R(ADMIN) | AUTH_R(NURSE), ops_tc_act },
+	{ "tc.show",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(NURSE) |
+	    AUTH_R(GP), ops_tc_show },
+	{ "tc.list",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(NURSE) |
+	    AUTH_R(GP), ops_tc_list },
 };
 
 static const struct ops_def *

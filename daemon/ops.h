@@ -32,6 +32,14 @@ void	ops_booking_cancel(struct daemon *d, struct srv_req *r);
 void	ops_booking_show(struct daemon *d, struct srv_req *r);
 void	ops_booking_list(struct daemon *d, struct srv_req *r);
 void	ops_export_get(struct daemon *d, struct srv_req *r);
+void	ops_rota_get(struct daemon *d, struct srv_req *r);
+void	ops_rota_rebuild(struct daemon *d, struct srv_req *r);
+void	ops_rota_assign(struct daemon *d, struct srv_req *r);
+void	ops_oncall_now(struct daemon *d, struct srv_req *r);
+void	ops_tc_request(struct daemon *d, struct srv_req *r);
+void	ops_tc_act(struct daemon *d, struct srv_req *r);
+void	ops_tc_show(struct daemon *d, struct srv_req *r);
+void	ops_tc_list(struct daemon *d, struct srv_req *r);
 
 struct plan_res;
 /*
@@ -44,5 +52,14 @@ int	ops_slot_find(struct daemon *d, struct srv_req *r, const char *id,
 /* Add key: utc as RFC 3339 in the territory's zone to obj. */
 void	ops_add_time(const struct daemon *d, cJSON *obj, const char *key,
 	    int64_t utc);
+/*
+ * The from/to date arguments as local midnights [from, to), at most 62
+ * days; absent ones keep the values given. Replies and returns -1 on a
+ * bad argument.
+ */
+int	ops_day_range(struct daemon *d, struct srv_req *r, bool required,
+	    int64_t *from, int64_t *to);
+/* The sector of a commune (INSEE code), or -1. */
+ssize_t	ops_commune_sector(const struct cfg *c, const char *commune);
 /* A time argument as an instant: a date means its local midnight. */
 int64_t	ops_instant(const struct daemon *d, const struct rfc3339 *t);

@@ -10,9 +10,8 @@
 
 #define OPS_PLAN_MAX_DAYS	62
 
-/* A date argument pair as local midnights: [from, to), to after from. */
-static int
-ops_plan_range(struct daemon *d, struct srv_req *r, bool required,
+int
+ops_day_range(struct daemon *d, struct srv_req *r, bool required,
     int64_t *from, int64_t *to)
 {
 	const struct tz *z = d->cfg->territory.tz;
@@ -218,7 +217,7 @@ ops_plan_get(struct daemon *d, struct srv_req *r)
 	int64_t from = 0, to = 0;
 	cJSON *res, *days, *slots = NULL;
 
-	if (ops_plan_range(d, r, true, &from, &to) != 0)
+	if (ops_day_range(d, r, true, &from, &to) != 0)
 		return;
 	if (jarg_str_opt(r->req.args, "args", "sector", CFG_ID_MAX, &sec_id,
 	    NULL, why, sizeof(why)) != 0 || jarg_bool_opt(r->req.args, "args",
@@ -287,7 +286,7 @@ ops_plan_rebuild(struct daemon *d, struct srv_req *r)
 	from = today;
 	to = tz_from_local(z, l.year, l.month,
 	    l.day + d->cfg->territory.horizon_days, 0, 0, 0);
-	if (ops_plan_range(d, r, false, &from, &to) != 0)
+	if (ops_day_range(d, r, false, &from, &to) != 0)
 		return;
 	if (jarg_bool_opt(r->req.args, "args", "release", &release, NULL, why,
 	    sizeof(why)) != 0) {

@@ -32,8 +32,7 @@ struct ops_hit {
 	const struct booking_hold	*hold;	/* the caller's own */
 };
 
-/* The sector of a commune (INSEE code), or -1. */
-static ssize_t
+ssize_t
 ops_commune_sector(const struct cfg *c, const char *commune)
 {
 	for (size_t s = 0; s < c->n_sectors; s++)

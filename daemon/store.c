@@ -79,8 +79,9 @@ static const char *const store_migrations[] = {
 	 * (booked or conflict) booking: the partial unique index makes a
 	 * second one impossible whatever the daemon's memory says (reads
 	 * use the plain (gp, start) index: their WHERE does not imply the
-	 * partial one's). An idempotency key is unique per principal. Rows are never deleted: a purge blanks the patient
-	 * data and keeps the row for the indicators.
+	 * partial one's). An idempotency key is unique per principal. Rows
+	 * are never deleted: a purge blanks the patient data and keeps the
+	 * row for the indicators.
 	 */
 	"CREATE TABLE booking ("
 	"  id TEXT PRIMARY KEY,"
@@ -118,6 +119,67 @@ static const char *const store_migrations[] = {
 	"CREATE TRIGGER booking_no_revive BEFORE UPDATE OF status ON booking"
 	"  WHEN OLD.status = 'cancelled'"
 	"  BEGIN SELECT RAISE(ABORT, 'a cancelled booking stays so'); END;",
+	/*
+	 * 5: teleconsultation on call. The rota's shifts (past ones stay:
+	 * they are the history fairness counts), when each GP joined the
+	 * roster, the nurses' requests and their append-only history.
+	 */
+	"CREATE TABLE rota_shift ("
+	"  start INTEGER PRIMARY KEY,"
+	"  end INTEGER NOT NULL,"
+	"  weight REAL NOT NULL,"
+	"  primary_gp TEXT,"
+	"  backup_gp TEXT,"
+	"  override INTEGER NOT NULL DEFAULT 0,"
+	"  changed_at INTEGER NOT NULL,"
+	"  changed_by TEXT NOT NULL"
+	");"
+	"CREATE TABLE rota_member ("
+	"  gp TEXT PRIMARY KEY,"
+	"  joined_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE tc_request ("
+	"  id TEXT PRIMARY KEY,"
+	"  state TEXT NOT NULL CHECK (state IN ('offered', 'accepted',"
+	"    'done', 'cancelled', 'unanswered')),"
+	"  stage TEXT NOT NULL,"
+	"  urgency TEXT NOT NULL,"
+	"  commune TEXT NOT NULL,"
+	"  sector TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  patient_name TEXT,"
+	"  patient_birth_year INTEGER,"
+	"  callback TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  created_by TEXT NOT NULL,"
+	"  offered_to TEXT NOT NULL,"
+	"  declined TEXT NOT NULL,"
+	"  deadline INTEGER,"
+	"  accepted_by TEXT,"
+	"  acked_at INTEGER,"
+	"  done_at INTEGER,"
+	"  outcome TEXT,"
+	"  escalations INTEGER NOT NULL,"
+	"  purged_at INTEGER"
+	");"
+	"CREATE INDEX tc_request_created ON tc_request(created_at);"
+	"CREATE INDEX tc_request_live ON tc_request(state)"
+	"  WHERE state IN ('offered', 'accepted');"
+	"CREATE TRIGGER tc_request_no_delete BEFORE DELETE ON tc_request"
+	"  BEGIN SELECT RAISE(ABORT, 'requests are never deleted'); END;"
+	"CREATE TABLE tc_event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  request TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  gp TEXT,"
+	"  detail TEXT"
+	");"
+	"CREATE INDEX tc_event_request ON tc_event(request, id);"
+	"CREATE TRIGGER tc_event_no_update BEFORE UPDATE ON tc_event"
+	"  BEGIN SELECT RAISE(ABORT, 'tc_event is append-only'); END;"
+	"CREATE TRIGGER tc_event_no_delete BEFORE DELETE ON tc_event"
+	"  BEGIN SELECT RAISE(ABORT, 'tc_event is append-only'); END;",
 };
 #define STORE_SCHEMA \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -167,6 +229,26 @@ static const char *const store_sql[ST_COUNT] = {
 	    " patient_phone = NULL, patient_birth_year = NULL,"
 	    " patient_commune = NULL, reason = NULL, cancel_reason = NULL,"
 	    " purged_at = ?2 WHERE id = ?1",
+	[ST_ROTA_PUT] = "INSERT INTO rota_shift(start, end, weight,"
+	    " primary_gp, backup_gp, override, changed_at, changed_by)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " ON CONFLICT(start) DO UPDATE SET end = ?2, weight = ?3,"
+	    " primary_gp = ?4, backup_gp = ?5, override = ?6,"
+	    " changed_at = ?7, changed_by = ?8",
+	[ST_ROTA_JOIN] = "INSERT OR IGNORE INTO rota_member(gp, joined_at)"
+	    " VALUES (?1, ?2)",
+	[ST_TC_PUT] = "INSERT INTO tc_request(id, state, stage, urgency,"
+	    " commune, sector, reason, patient_name, patient_birth_year,"
+	    " callback, created_at, created_by, offered_to, declined,"
+	    " deadline, accepted_by, acked_at, done_at, outcome,"
+	    " escalations) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+	    " ON CONFLICT(id) DO UPDATE SET state = ?2, stage = ?3,"
+	    " offered_to = ?13, declined = ?14, deadline = ?15,"
+	    " accepted_by = ?16, acked_at = ?17, done_at = ?18,"
+	    " outcome = ?19, escalations = ?20",
+	[ST_TC_EVENT] = "INSERT INTO tc_event(request, at, event, gp, detail)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 static const char *const store_errs[STORE_ERR_COUNT] = {

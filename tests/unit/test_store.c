@@ -159,8 +159,8 @@ test_store_open_migrates(void **state)
 	sqlite3_stmt *st;
 
 	open_store(f, 0);
-	assert_int_equal(store_schema_version(f->s), 4);
-	assert_int_equal(count_rows(f, "PRAGMA user_version"), 4);
+	assert_int_equal(store_schema_version(f->s), 5);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), 5);
 	close_store(f);
 
 	/* The journal mode is persistent: read it back from outside. */
@@ -174,7 +174,7 @@ test_store_open_migrates(void **state)
 
 	/* Reopening applies nothing twice. */
 	open_store(f, 0);
-	assert_int_equal(store_schema_version(f->s), 4);
+	assert_int_equal(store_schema_version(f->s), 5);
 }
 
 /* A database from a newer snpd is refused, not downgraded. */
