@@ -15,6 +15,7 @@
 #include "daemon/daemon.h"
 #include "daemon/log.h"
 #include "daemon/planner.h"
+#include "daemon/roster.h"
 #include "daemon/store_booking.h"
 #include "daemon/core/exp.h"
 #include "daemon/core/tz.h"
@@ -137,6 +138,23 @@ export_gather(struct daemon *d, size_t gp, struct export_cal *c)
 			    .end = pd->slots[k].end,
 			    .kind = EXP_RESERVED }) != 0)
 				return -1;
+	}
+	if (d->roster != NULL) {
+		size_t n;
+		const struct roster_shift *sh = roster_shifts(d->roster, &n);
+
+		/* The shifts in memory: the history window, the horizon. */
+		for (size_t i = 0; i < n; i++) {
+			bool is_p = strcmp(sh[i].primary, c->gp) == 0;
+
+			if (!is_p && strcmp(sh[i].backup, c->gp) != 0)
+				continue;
+			if (export_add(c, &(struct exp_event){
+			    .start = sh[i].start, .end = sh[i].end,
+			    .kind = is_p ? EXP_ONCALL_PRIMARY :
+			    EXP_ONCALL_BACKUP }) != 0)
+				return -1;
+		}
 	}
 	if (d->store == NULL || store_booking_each(d->store, today -
 	    EXPORT_PAST_DAYS * 86400, INT64_MAX, c->gp, true,

@@ -9,6 +9,7 @@
 #include "daemon/booking.h"
 #include "daemon/planner.h"
 #include "daemon/store.h"
+#include "daemon/tc.h"
 
 void
 ops_sys_ping(struct daemon *d, struct srv_req *r)
@@ -77,8 +78,9 @@ ops_sys_status(struct daemon *d, struct srv_req *r)
 	cJSON_AddNumberToObject(o, "booked", booking_count_live(d->booking,
 	    tz_day_start(c->territory.tz, now), tz_day_start(c->territory.tz,
 	    tz_day_start(c->territory.tz, now) + 90000)));
-	/* On-call requests come with a later issue. */
-	cJSON_AddNumberToObject(res, "tc_pending", 0);
+	/* Offered or accepted, not closed yet. */
+	cJSON_AddNumberToObject(res, "tc_pending",
+	    (double)tc_count_live(d->tc));
 	o = cJSON_AddObjectToObject(res, "store");
 	cJSON_AddNumberToObject(o, "schema", store_schema_version(d->store));
 	cJSON_AddNumberToObject(o, "bytes",

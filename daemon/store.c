@@ -249,6 +249,11 @@ static const char *const store_sql[ST_COUNT] = {
 	    " outcome = ?19, escalations = ?20",
 	[ST_TC_EVENT] = "INSERT INTO tc_event(request, at, event, gp, detail)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_TC_PURGE] = "UPDATE tc_request SET patient_name = NULL,"
+	    " patient_birth_year = NULL, callback = NULL, reason = NULL,"
+	    " outcome = NULL, purged_at = ?2"
+	    " WHERE created_at < ?1 AND purged_at IS NULL"
+	    " AND state NOT IN ('offered', 'accepted')",
 };
 
 static const char *const store_errs[STORE_ERR_COUNT] = {

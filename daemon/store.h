@@ -76,6 +76,7 @@ enum store_stmt {
 	ST_ROTA_JOIN,
 	ST_TC_PUT,		/* store_tc.c */
 	ST_TC_EVENT,
+	ST_TC_PURGE,
 	ST_COUNT
 };
 

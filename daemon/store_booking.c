@@ -178,6 +178,21 @@ store_bk_purge_fn(struct store_tx *tx, void *arg)
 			    "booking.purge", v[i]);
 	}
 	free(v);
+	/* The same retention for the nurses' requests (store_tc.h). */
+	if (err == STORE_OK) {
+		char count[24];
+
+		st = tx->stmts[ST_TC_PURGE];
+		sqlite3_bind_int64(st, 1, p->before);
+		sqlite3_bind_int64(st, 2, p->now);
+		if ((err = store_exec(st)) == STORE_OK &&
+		    sqlite3_changes(tx->db) > 0) {
+			snprintf(count, sizeof(count), "%d",
+			    sqlite3_changes(tx->db));
+			err = store_bk_audit(tx, p->now, "snpd", "tc.purge",
+			    count);
+		}
+	}
 	return err;
 }
 

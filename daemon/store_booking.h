@@ -69,7 +69,9 @@ int	store_booking_conflict(struct store *s, struct store_booking *b,
 	    store_done_fn done);
 /*
  * Blank the patient data of the bookings that ended before `before`,
- * one audit row each (who "snpd"); done(arg, err) after the commit.
+ * one audit row each (who "snpd"), and of the closed teleconsultation
+ * requests created before it (one "tc.purge" row with their count);
+ * done(arg, err) after the commit.
  */
 int	store_booking_purge(struct store *s, int64_t before, int64_t now,
 	    store_done_fn done, void *arg);

@@ -637,7 +637,7 @@ tc_act(struct tc *t, const char *id, enum tc_action action, const char *who,
 		q->r.done_at = tc_now(t);
 		snprintf(q->r.outcome, sizeof(q->r.outcome), "%s",
 		    text != NULL ? text : "");
-		tc_close_as(s, "done", "done", who, text);
+		tc_close_as(s, "done", "done", who, NULL);
 		break;
 	case TC_CANCEL:
 		tc_close_as(s, "cancelled", "cancelled", NULL, who);

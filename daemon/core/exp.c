@@ -171,9 +171,20 @@ exp_rank(enum exp_kind k)
 		return 2;
 	case EXP_BOOKED:
 		return 1;
+	case EXP_ONCALL_PRIMARY:
+		return -1;
+	case EXP_ONCALL_BACKUP:
+		return -2;
 	default:
 		return 0;
 	}
+}
+
+/* On-call shifts have their own UIDs: they share starts with slots. */
+static bool
+exp_is_oncall(enum exp_kind k)
+{
+	return k == EXP_ONCALL_PRIMARY || k == EXP_ONCALL_BACKUP;
 }
 
 static int
@@ -264,7 +275,8 @@ exp_event_add(icalcomponent *cal, const struct exp_cal *c,
     const struct exp_event *e)
 {
 	struct icaltimetype start = exp_time(e->start);
-	bool is_booking = e->kind != EXP_RESERVED;
+	bool is_oncall = exp_is_oncall(e->kind);
+	bool is_booking = e->kind != EXP_RESERVED && !is_oncall;
 	const char *id = is_booking && e->booking != NULL &&
 	    e->booking[0] != '\0' ? e->booking : NULL;
 	char *uid, *summary = NULL, *desc = NULL;
@@ -276,8 +288,9 @@ exp_event_add(icalcomponent *cal, const struct exp_cal *c,
 	 * then updates the reserved slot into its booking, and back when the
 	 * booking is cancelled, instead of showing both.
 	 */
-	uid = exp_printf("snp-%s-%04d%02d%02dT%02d%02d%02dZ@snpd",
-	    c->gp != NULL ? c->gp : "", start.year, start.month, start.day,
+	uid = exp_printf("snp-%s%s-%04d%02d%02dT%02d%02d%02dZ@snpd",
+	    is_oncall ? "oncall-" : "", c->gp != NULL ? c->gp : "",
+	    start.year, start.month, start.day,
 	    start.hour, start.minute, start.second);
 	if (uid == NULL)
 		goto out;
@@ -294,10 +307,14 @@ exp_event_add(icalcomponent *cal, const struct exp_cal *c,
 	rc |= exp_add(v, icalproperty_new_dtstart(start));
 	rc |= exp_add(v, icalproperty_new_dtend(exp_time(e->end)));
 	rc |= exp_add(v, icalproperty_new_summary(is_booking ? summary :
+	    e->kind == EXP_ONCALL_PRIMARY ?
+	    "Astreinte téléconsultation (titulaire)" :
+	    e->kind == EXP_ONCALL_BACKUP ?
+	    "Astreinte téléconsultation (suppléant)" :
 	    "SNP – créneau réservé"));
 	if (desc != NULL)
 		rc |= exp_add(v, icalproperty_new_description(desc));
-	rc |= exp_add(v, icalproperty_new_status(is_booking ?
+	rc |= exp_add(v, icalproperty_new_status(is_booking || is_oncall ?
 	    ICAL_STATUS_CONFIRMED : ICAL_STATUS_TENTATIVE));
 	/*
 	 * Transparent and without CATEGORIES: an agenda that republishes
@@ -343,7 +360,9 @@ exp_ics(const struct exp_cal *c)
 	rc |= exp_add_x(cal, "X-WR-CALNAME", name);
 	for (i = 0; i < n && rc == 0; i++) {
 		/* Sorted best first; the others would repeat its UID. */
-		if (i > 0 && ev[i]->start == ev[i - 1]->start)
+		if (i > 0 && ev[i]->start == ev[i - 1]->start &&
+		    exp_is_oncall(ev[i]->kind) ==
+		    exp_is_oncall(ev[i - 1]->kind))
 			continue;
 		rc = exp_event_add(cal, c, ev[i]);
 	}

@@ -5,10 +5,14 @@
 #include <stdint.h>
 
 /*
- * One GP's agenda export (doc/booking.md): reserved SNP slots, bookings.
- * Strings are UTF-8; the caller keeps them, exp_ics only reads them.
+ * One GP's agenda export (doc/booking.md): reserved SNP slots, bookings,
+ * on-call shifts (doc/oncall.md). Strings are UTF-8; the caller keeps
+ * them, exp_ics only reads them.
  */
-enum exp_kind { EXP_RESERVED, EXP_BOOKED, EXP_CONFLICT };
+enum exp_kind {
+	EXP_RESERVED, EXP_BOOKED, EXP_CONFLICT,
+	EXP_ONCALL_PRIMARY, EXP_ONCALL_BACKUP	/* booking, patient: NULL */
+};
 struct exp_event {
 	int64_t		 start, end;	/* UTC seconds */
 	enum exp_kind	 kind;
@@ -36,7 +40,10 @@ struct exp_cal {
  * reserved slot and the booking it becomes are one event to a subscribed
  * agenda. One UID may appear only once in a calendar, so of events sharing
  * a start only one is written: a conflict before a booking before a
- * reserved slot, then the smallest booking id. A booking's SUMMARY is
+ * reserved slot, then the smallest booking id. An on-call shift has its own
+ * UID, snp-oncall-<gp>-<UTC start>@snpd (primary before backup when both
+ * share a start), and the SUMMARY "Astreinte téléconsultation (titulaire)"
+ * or "(suppléant)". A booking's SUMMARY is
  * "[CONFLIT – ]SNP – <initials>[ – <reason>]", with "patient" for initials
  * when the name is purged (NULL) or blank: never the name itself, never a
  * phone. An event with end <= start is not written (RFC 5545 wants DTEND

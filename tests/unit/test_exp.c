@@ -517,6 +517,47 @@ test_exp_one_uid_per_slot(void **state)
 }
 
 /*
+ * On-call shifts get UIDs of their own: a shift starting with a booked
+ * slot shows beside it, not instead of it; primary before backup.
+ */
+static void
+test_exp_oncall_beside_slots(void **state)
+{
+	int64_t t = utc(2026, 11, 30, 13, 0), e = utc(2026, 11, 30, 13, 20);
+	int64_t s2 = utc(2026, 11, 30, 16, 0), e2 = utc(2026, 11, 30, 19, 0);
+	struct exp_event ev[] = {
+		{ t, utc(2026, 11, 30, 16, 0), EXP_ONCALL_PRIMARY, NULL, NULL,
+		    NULL },
+		{ t, e, EXP_BOOKED, "b-2", "Ana Lima", NULL },
+		{ s2, e2, EXP_ONCALL_BACKUP, NULL, NULL, NULL },
+	};
+	static const struct want_ev want[] = {
+		{ "snp-gp-a-20261130T130000Z@snpd", "20261130T130000Z",
+		    "20261130T132000Z", "CONFIRMED", "SNP – A. L.",
+		    "Réservation b-2", "b-2" },
+		{ "snp-oncall-gp-a-20261130T130000Z@snpd", "20261130T130000Z",
+		    "20261130T160000Z", "CONFIRMED",
+		    "Astreinte téléconsultation (titulaire)", NULL, NULL },
+		{ "snp-oncall-gp-a-20261130T160000Z@snpd", "20261130T160000Z",
+		    "20261130T190000Z", "CONFIRMED",
+		    "Astreinte téléconsultation (suppléant)", NULL, NULL },
+	};
+	struct exp_cal c = { .gp = "gp-a", .gp_name = "Dr A",
+	    .territory = "CPTS", .stamp = utc(2026, 11, 30, 9, 0), .ev = ev,
+	    .n = NCASES(ev) };
+	icalcomponent *cal;
+	char *ics;
+
+	(void)state;
+	ics = exp_ics(&c);
+	assert_non_null(ics);
+	cal = parse_back(ics, "SNP – Dr A");
+	check_events(cal, "20261130T090000Z", want, NCASES(want));
+	icalcomponent_free(cal);
+	free(ics);
+}
+
+/*
  * An agenda that republishes the export in the GP's own feed: cal_parse
  * must find neither busy time (our bookings would turn into conflicts)
  * nor offered SNP time (our slots would offer themselves again).
@@ -654,6 +695,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exp_parse_back),
+		cmocka_unit_test(test_exp_oncall_beside_slots),
 		cmocka_unit_test(test_exp_no_events),
 		cmocka_unit_test(test_exp_same_bytes),
 		cmocka_unit_test(test_exp_order_free),
