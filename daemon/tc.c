@@ -778,6 +778,7 @@ tc_open(struct daemon *d, struct tc **out, char *why, size_t whylen)
 	uv_timer_init(&d->loop, &t->timer);
 	t->timer.data = t;
 	t->has_timer = true;
+	tc_arm(t);
 	if (t->live != NULL)
 		log_notice("tc", "%zu requests in progress", tc_count_live(t));
 	*out = t;
