@@ -420,8 +420,12 @@ roster_plan(struct roster *ro, int64_t from, int64_t to,
 			gps[b].history_backup += ro->v[i].weight;
 	}
 
-	/* Started shifts stay as they are. */
-	while (first < n && sh[first].start <= now)
+	/*
+	 * Started shifts stay as they are, but the one running is filled
+	 * if it was never published (a first start in the middle of it).
+	 */
+	while (first < n && (sh[first].end <= now || (sh[first].start <= now
+	    && roster_find(ro, sh[first].start, NULL))))
 		first++;
 	for (size_t i = first; i < n; i++) {
 		struct roster_shift p;
