@@ -267,8 +267,11 @@ notify_close(struct notifier *n)
 		free(j->text);
 		free(j);
 	}
-	for (j = n->running; j != NULL; j = j->next)
+	for (j = n->running; j != NULL; j = j->next) {
 		if (!j->exited && j->spawn_err[0] == '\0')
 			uv_process_kill(&j->proc, SIGKILL);
+		/* No exit to wait for: the loop is closing. */
+		notify_close_all(j);
+	}
 	notify_maybe_free(n);
 }
