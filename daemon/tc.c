@@ -568,6 +568,14 @@ tc_close_as(struct tc_step *s, const char *state, const char *event,
 	cJSON_AddStringToObject(tc_event_new(s, "tc.closed"), "state", state);
 }
 
+static int
+tc_exists_row(void *arg, const struct store_tc *r)
+{
+	(void)arg;
+	(void)r;
+	return 1;
+}
+
 void
 tc_act(struct tc *t, const char *id, enum tc_action action, const char *who,
     bool is_admin, const char *text, tc_done_fn done, void *arg)
@@ -584,8 +592,17 @@ tc_act(struct tc *t, const char *id, enum tc_action action, const char *who,
 		return;
 	}
 	if (q == NULL || q->closed) {
-		done(t->d, arg, PROTO_ECONFLICT, "the request is no longer "
-		    "open", NULL);
+		bool found = q != NULL;
+
+		if (q == NULL && t->d->store != NULL)
+			store_tc_get(t->d->store, id, tc_exists_row, NULL,
+			    &found);
+		if (found)
+			done(t->d, arg, PROTO_ECONFLICT, "the request is no "
+			    "longer open", NULL);
+		else
+			done(t->d, arg, PROTO_ENOTFOUND, "no such request",
+			    NULL);
 		return;
 	}
 	offered = strcmp(q->r.state, "offered") == 0;

@@ -200,8 +200,9 @@ check "... a successful one" grep -q 'config reloaded' "$T_DIR/slow.out"
 wait_snpd_exit
 check "snpd exits 0 after SIGTERM" test "$SNPD_STATUS" = 0
 check "... having closed every handle" log_has 'stopped cleanly'
-whats=$(sqlite3 "$T_DIR/snpd.db" 'SELECT what FROM audit ORDER BY id' |
-    tr '\n' ' ')
+# The rota's publication lands whenever the agendas are read: not here.
+whats=$(sqlite3 "$T_DIR/snpd.db" "SELECT what FROM audit WHERE what NOT \
+    LIKE 'rota.%' ORDER BY id" | tr '\n' ' ')
 check "the audit trail holds start, reloads and stop ($whats)" \
     test "$whats" = "daemon.start config.reload config.reload config.reload daemon.stop "
 check "the audit trail is append-only" \

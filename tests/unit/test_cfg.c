@@ -265,6 +265,11 @@ test_defaults(void **state)
 	assert_true(c->oncall.weekend_weight == 1.5);
 	assert_int_equal(c->oncall.ack_timeout_s, 300);
 	assert_int_equal(c->oncall.urgent_ack_timeout_s, 120);
+	assert_int_equal(c->oncall.done_timeout_s, 3600);
+	assert_false(c->oncall.broadcast);
+	assert_null(c->notify.command);
+	assert_int_equal(c->notify.timeout_s, 10);
+	assert_int_equal(c->notify.max_running, 8);
 	assert_int_equal(c->feeds.refresh_s, 300);
 	assert_int_equal(c->feeds.timeout_s, 20);
 	assert_int_equal(c->feeds.max_bytes, 10485760);
@@ -474,8 +479,14 @@ test_ranges(void **state)
 		    "oncall.weekend_weight: must be a number from 0.1 to 10", 0,
 		    NULL },
 		{ "ack", "set", "oncall", "{\"urgent_ack_timeout_s\": 86401}",
-		    "oncall.urgent_ack_timeout_s: must be an integer from 10 "
+		    "oncall.urgent_ack_timeout_s: must be an integer from 1 "
 		    "to 86400", 0, NULL },
+		{ "mode", "set", "oncall", "{\"mode\": \"random\"}",
+		    "oncall.mode: must be \"sequential\" or \"broadcast\"", 0,
+		    NULL },
+		{ "notify timeout", "set", "notify", "{\"timeout_s\": 0}",
+		    "notify.timeout_s: must be an integer from 1 to 300", 0,
+		    NULL },
 		{ "linger", "set", "server", "{\"linger_ms\": -1}",
 		    "server.linger_ms: must be an integer from 0 to 10000", 0,
 		    NULL },
