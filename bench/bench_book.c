@@ -50,7 +50,7 @@ static void
 bb_usage(FILE *f)
 {
 	fprintf(f, "usage: bench_book [-n 110,2000] [-r 5] [-t 2] [-c 4] "
-	    "[-b 1,8,32] [-l 8]\n"
+	    "[-b 1,8,32] [-l 8] [-R 0]\n"
 	    "                  [-k 1500] [-q 64] [-s SEED] [-m search,book] "
 	    "[-D DIR] [-K]\n"
 	    "                  [-S SNPD]\n"
@@ -58,6 +58,8 @@ bb_usage(FILE *f)
 	    "  -t  seconds per timed phase\n"
 	    "  -c  search clients for throughput\n"
 	    "  -b  booking client counts  -l  bookers beside the search loop\n"
+	    "  -R  bookings/s of each booker beside the search loop (0: as "
+	    "fast as it can)\n"
 	    "  -k  bookings per booking phase  -q  searches in the mix\n"
 	    "  -m  parts: search (latency, throughput), book (booking "
 	    "throughput),\n"
@@ -98,7 +100,7 @@ bb_options(int argc, char **argv, struct bb_cfg *c)
 	    .n_queries = 64, .seed = BB_SEED, .do_search = true,
 	    .do_book = true, .do_mixed = true };
 	bb_default_snpd(c);
-	while ((opt = getopt(argc, argv, "n:r:t:c:b:l:k:q:s:m:D:KS:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:r:t:c:b:l:R:k:q:s:m:D:KS:h")) != -1) {
 		switch (opt) {
 		case 'n':
 			if ((n = bb_list(optarg, v, BB_MAX_NS, 10,
@@ -135,6 +137,10 @@ bb_options(int argc, char **argv, struct bb_cfg *c)
 			break;
 		case 't':
 			if ((c->phase_s = strtod(optarg, NULL)) <= 0)
+				goto bad;
+			break;
+		case 'R':
+			if ((c->mixed_rate = strtod(optarg, NULL)) < 0)
 				goto bad;
 			break;
 		case 's':
@@ -540,9 +546,12 @@ main(int argc, char **argv)
 	    "clients", c.reps, c.phase_s, c.search_clients);
 	for (int i = 0; i < c.n_book; i++)
 		printf("%s%d", i ? "," : " ", c.book[i]);
-	printf(", %ld bookings each; %d bookers beside the search loop; "
-	    "%d searches in the mix; seed %llu\n", c.book_per_phase,
-	    c.mixed_bookers, c.n_queries, (unsigned long long)c.seed);
+	printf(", %ld bookings each; %d bookers beside the search loop",
+	    c.book_per_phase, c.mixed_bookers);
+	if (c.mixed_rate > 0)
+		printf(" at %g bookings/s each", c.mixed_rate);
+	printf("; %d searches in the mix; seed %llu\n", c.n_queries,
+	    (unsigned long long)c.seed);
 	for (size_t i = 0; i < c.n_ns; i++) {
 		if ((res[i] = calloc((size_t)c.reps, sizeof(*res[i]))) ==
 		    NULL || bb_territory(&c, tz, c.ns[i], shm, &terr[i],

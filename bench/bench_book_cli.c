@@ -168,6 +168,16 @@ bb_book_loop(struct bb_shm *shm, const struct bb_client *c,
 	int len;
 
 	for (size_t i = c->slot_from; i < c->slot_to; i++) {
+		/* Paced: the i-th booking leaves at t0 + i / rate. */
+		if (c->rate > 0) {
+			double due = r->t0 + (double)(i - c->slot_from) /
+			    c->rate, wait = due - bb_now();
+
+			if (wait > 0)
+				nanosleep(&(struct timespec){ (time_t)wait,
+				    (long)((wait - (double)(time_t)wait) *
+				    1e9) }, NULL);
+		}
 		len = bb_book_req(shm->slots[i], c->key_base, (long)i, req,
 		    sizeof(req));
 		if (bb_call(s, req, (size_t)len, &rep, &rlen) != 0) {

@@ -27,6 +27,8 @@ struct bb_cfg {
 	int		 book[BB_MAX_BOOK];	/* booking client counts */
 	int		 n_book;
 	int		 mixed_bookers;		/* beside the search loop */
+	double		 mixed_rate;		/* their bookings/s each, 0:
+						   as fast as they can */
 	long		 book_per_phase;	/* bookings in each */
 	int		 n_queries;
 	uint64_t	 seed;
@@ -148,6 +150,7 @@ struct bb_client {
 	size_t		 slot_from, slot_to;	/* BB_BOOK: its slots */
 	size_t		 lat_off, lat_max;	/* where to put samples */
 	int		 key_base;	/* makes idempotency keys distinct */
+	double		 rate;		/* BB_BOOK: bookings/s, 0: flat out */
 };
 
 /*

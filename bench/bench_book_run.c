@@ -202,13 +202,13 @@ bb_throughput(const struct bb_terr *t, struct bb_shm *shm, const char *url,
 /* n booking clients sharing slots [from, from + count) evenly. */
 static void
 bb_bookers(const struct bb_terr *t, struct bb_client *c, int n,
-    size_t from, size_t count, int key_base)
+    size_t from, size_t count, int key_base, double rate)
 {
 	for (int i = 0; i < n; i++)
 		c[i] = (struct bb_client){ .role = BB_BOOK,
 		    .url = t->rep_url, .slot_from = from + count * (size_t)i /
 		    (size_t)n, .slot_to = from + count * (size_t)(i + 1) /
-		    (size_t)n, .key_base = key_base + i };
+		    (size_t)n, .key_base = key_base + i, .rate = rate };
 }
 
 /*
@@ -224,7 +224,7 @@ bb_booking(const struct bb_terr *t, struct bb_shm *shm, int n, size_t from,
 	struct bb_status a, b;
 	char phase[64];
 
-	bb_bookers(t, c, n, from, count, 1000 * n);
+	bb_bookers(t, c, n, from, count, 1000 * n, 0);
 	bb_wait_idle(t->snpd);
 	if (bb_ctl_status(t, &a) != 0 || bb_clients_run(t, shm, c, n) != 0 ||
 	    bb_ctl_status(t, &b) != 0)
@@ -243,14 +243,14 @@ bb_booking(const struct bb_terr *t, struct bb_shm *shm, int n, size_t from,
  */
 static int
 bb_mixed(const struct bb_terr *t, struct bb_shm *shm, const char *url,
-    int n, size_t from, size_t count, double lat[3], double *rps, long *m,
-    long *errors)
+    int n, double rate, size_t from, size_t count, double lat[3],
+    double *rps, long *m, long *errors)
 {
 	struct bb_client c[BB_MAX_CLIENTS + 1];
 	const struct bb_child_res *s = &shm->child[n];
 	double *v;
 
-	bb_bookers(t, c, n, from, count, 100000 + (int)from);
+	bb_bookers(t, c, n, from, count, 100000 + (int)from, rate);
 	c[n] = (struct bb_client){ .role = BB_SEARCH_MIXED, .url = url,
 	    .seconds = 600, .lat_max = shm->max_samples };
 	__atomic_store_n(&shm->bookers_left, n, __ATOMIC_RELEASE);
@@ -370,9 +370,10 @@ bb_book_phases(const struct bb_cfg *c, struct bb_terr *t,
 	 */
 	if (c->do_mixed && ((echo = bb_echo_start(t, shm)) < 0 ||
 	    bb_ctl_echo_ready(t, 10) != 0 || bb_mixed(t, shm, t->echo_url,
-	    c->mixed_bookers, next, left / 2, r->mixed_echo, &rps, &m,
-	    &r->errors) != 0 || bb_mixed(t, shm, t->rep_url,
-	    c->mixed_bookers, next + left / 2, left - left / 2, r->mixed,
+	    c->mixed_bookers, c->mixed_rate, next, left / 2, r->mixed_echo,
+	    &rps, &m, &r->errors) != 0 || bb_mixed(t, shm, t->rep_url,
+	    c->mixed_bookers, c->mixed_rate, next + left / 2,
+	    left - left / 2, r->mixed,
 	    &r->mixed_book_rps, &r->mixed_n, &r->errors) != 0))
 		rc = -1;
 	bb_stop(echo);
