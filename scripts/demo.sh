@@ -153,6 +153,18 @@ if [ -n "$first" ]; then
 	show build/client/snpctl bookings --from 2026-11-30 --to 2026-12-01
 fi
 
+echo
+echo "Teleconsultation on call (astreinte): the rota of the next days, shared"
+echo "among the GPs whose agendas offer on-call time, and who is on call at"
+echo "15:00 today."
+deadline=$((SECONDS + 15))
+until "$snpctl" --json rota 2>/dev/null | grep -q '"shift"'; do
+	[ $SECONDS -ge $deadline ] && break
+	sleep 0.2
+done
+show build/client/snpctl rota --from 2026-11-30 --to 2026-12-03
+show build/client/snpctl oncall --at 2026-11-30T15:00:00+01:00
+
 cat <<EOF
 
 To go on by hand, in this shell:
@@ -163,7 +175,12 @@ Edit an agenda in conf/demo/feeds/ and snpd reads it at once:
   SNP_TOKEN=$coord build/client/snpctl avail --gp gp-dupont \\
       --from 2026-11-30 --to 2026-12-07
 Other demo principals and their tokens are in $demo/snpd.json.
-Each GP's agenda, with its reserved slots and booked patients, is
-written to $demo/state/export/<gp>.ics.
+Each GP's agenda, with its reserved slots, booked patients and on-call
+shifts, is written to $demo/state/export/<gp>.ics. A nurse's request:
+  SNP_TOKEN=\$(sed -n 's/.*"ide-pradier".*"token": "\([^"]*\)".*/\1/p' \
+      $demo/snpd.json) build/client/snpctl tc request --commune 63285 \
+      --reason "plaie" --patient "Paul Roux"
+and \`build/client/snpctl watch --pub ipc://$cfgdir/state/events.sock\`
+shows the events as they happen.
 Stop the demo with: scripts/demo.sh stop
 EOF

@@ -75,7 +75,8 @@ calendar e SNP >"$T_DIR/feeds/e.ics"
 calendar g ASTREINTE away >"$T_DIR/feeds/g.ics"
 
 # One sector, seven GPs, one principal per role, a second nurse and one
-# principal per GP. oncall_config ACK_S URGENT_ACK_S NOTIFY_TIMEOUT_S
+# principal per GP.
+# oncall_config ACK_S URGENT_ACK_S NOTIFY_TIMEOUT_S [MODE [DONE_TIMEOUT_S]]
 oncall_config() {
 	local g gps= pri=
 	for g in a b c d e f g; do
@@ -94,7 +95,8 @@ oncall_config() {
 $gps
   ],
   "oncall": {"horizon_days": 3, "ack_timeout_s": $1,
-             "urgent_ack_timeout_s": $2},
+             "urgent_ack_timeout_s": $2, "mode": "${4:-sequential}",
+             "done_timeout_s": ${5:-3600}},
   "notify": {"command": "$NOTIFIER", "timeout_s": $3},
   "server": {"rep": "$REP", "pub": "$PUB", "linger_ms": 100},
   "store": {"path": "$DB"},
@@ -262,6 +264,16 @@ check "oncall.now: $P now, backup $B" test \
     "$(val primary "$out") $(val backup "$out")" = "$P $B"
 check "rota.get: the shift is an override" grep -qx "$SHIFT $P $B true" \
     <<<"$(rota_rows)"
+# The GPs' exported agendas follow: the shift's UID moves from P0 to P.
+oncall_in_export() {
+	grep -A6 "^UID:snp-oncall-$1-$SHIFT@snpd" "$T_DIR/export/$1.ics" |
+	    grep -q "^SUMMARY:Astreinte téléconsultation ($2)"
+}
+check "$P's exported agenda has the shift as primary" \
+    wait_for 5 oncall_in_export "$P" titulaire
+check "$B's has it as backup" wait_for 5 oncall_in_export "$B" suppléant
+check "$P0's no longer has it" wait_for 5 \
+    bash -c "! grep -q '^UID:snp-oncall-$P0-$SHIFT@snpd' '$T_DIR/export/$P0.ics'"
 for g in gp-e gp-f gp-g; do
 	expect "assigning $g, not eligible, as backup" E_BAD_ARGS "$(req \
 	    rota.assign "{\"shift\":\"$TOMORROW\",\"backup\":\"$g\"}" \
@@ -550,6 +562,31 @@ check "... 1 to 4 s after the request (${t_b:+$((t_b - t_c)) s})" \
 check "... unanswered once every notifier was killed" wait_for 15 \
     is_state "$R8h" unanswered
 check "snpd answers at the end" ctl "$ADMIN_TOKEN" ping
+
+# --- 11. broadcast mode; an accepted request left open goes stale ------
+snpd_stop
+check "snpd stops cleanly" test "$SNPD_STATUS" = 0
+oncall_config 300 300 10 broadcast 2
+snpd_start ok || { not_ok "snpd starts in broadcast mode"; exit 1; }
+n=$(n_events)
+R11=$(tc_new)
+check "broadcast: $R11 is offered to every capable GP at once" \
+    test "$(offered_of "$R11")" = "$CAPABLE"
+check "... at stage all, no escalation" test "$(course "$R11")" = \
+    "created$(offers_all $CAPABLE)"
+out=$(req tc.ack "{\"request\":\"$R11\"}" "$(tok gp-c)")
+check "gp-c accepts it first" test "$(val accepted_by "$out")" = gp-c
+expect "gp-a, second" E_CONFLICT "$(req tc.ack "{\"request\":\"$R11\"}" \
+    "$(tok gp-a)")"
+check "not closed within done_timeout_s (2 s): tc.stale for gp-c" \
+    wait_for 6 events_since "$n" "tc.stale {\"request\":\"$R11\",\"gp\":\"gp-c\"}"
+check "... in its history" has_hist "$R11" '|stale|gp-c|'
+check "... still accepted" is_state "$R11" accepted
+check "... and gp-c is reminded" wait_for 5 grep -qF \
+    "\"event\":\"tc.stale\",\"request\":\"$R11\",\"to\":{\"gp\":\"gp-c\"" "$NLOG"
+out=$(req tc.done "{\"request\":\"$R11\",\"outcome\":\"vu\"}" \
+    "$(tok gp-c)")
+check "gp-c closes it" test "$(val state "$out")" = done
 
 # --- 10. no patient data in events, nor in the log ------------------------
 check "the watch saw the requests: $(grep -c '^tc\.' "$EVENTS") tc events" \

@@ -1309,8 +1309,8 @@ now_s(void)
  * all along, equal history: no consecutive shifts, primary and backup
  * spreads at most one weekend shift; then each GP offering a random
  * half of the shifts with random history and presence: valid. The times
- * are printed (a few ms on the test machine) and only bounded loosely,
- * so that sanitizers and a loaded machine pass.
+ * are printed for a reader (a few ms on the test machine), never asserted:
+ * speed belongs to bench/, not to a test on a shared machine.
  */
 static void
 test_large(void **state)
@@ -1377,7 +1377,6 @@ test_large(void **state)
 		}
 		printf("%zu GPs by %zu shifts: %.1f ms\n", m, n,
 		    dt[z] * 1e3);
-		assert_true(dt[z] < (z == 0 ? 1.0 : 10.0));
 		for (size_t i = 0; i < m; i++)
 			ivs_fini(&on[i]);
 		free(g);
