@@ -43,6 +43,7 @@ struct planner_job {
 	struct plan_res		*fixed;		/* booked and held */
 	uint64_t		 occ_gen;	/* the bookings', at the start */
 	struct plan_day_sum	*out;
+	int32_t			*offered;	/* [day * n_gps + gp], s */
 	struct store_plan_day	*sdays;
 	int			 rc;
 	struct planner_waiter	*waiters;

@@ -33,6 +33,7 @@ planner_job_free(struct planner_job *j)
 	plan_days_fini(j->out, j->in.n_days);
 	free(j->out);
 	free(j->sdays);
+	free(j->offered);
 	for (size_t i = 0; i < j->in.n_gps; i++)
 		ivs_fini(&j->free[i]);
 	free(j->free);
@@ -146,6 +147,11 @@ planner_job_work(uv_work_t *req)
 	struct planner_job *j = req->data;
 
 	j->rc = plan_days(&j->in, j->out);
+	/* What each GP offered in each day's window, for the indicators. */
+	for (size_t d = 0; j->rc == PLAN_OK && d < j->in.n_days; d++)
+		for (size_t g = 0; g < j->in.n_gps; g++)
+			j->offered[d * j->in.n_gps + g] = (int32_t)ivs_total_in(
+			    &j->free[g], j->out[d].win_start, j->out[d].win_end);
 }
 
 static void	planner_job_after(uv_work_t *req, int status);
@@ -166,8 +172,9 @@ planner_job_start(struct planner *pl, const int64_t *days, size_t n_days)
 	j->release = calloc(n_days + 1, sizeof(*j->release));
 	j->out = calloc(n_days + 1, sizeof(*j->out));
 	j->sdays = calloc(n_days + 1, sizeof(*j->sdays));
+	j->offered = calloc(n_days * c->n_gps + 1, sizeof(*j->offered));
 	if (j->days == NULL || j->release == NULL || j->out == NULL ||
-	    j->sdays == NULL || planner_job_rules(j, c) != 0 ||
+	    j->sdays == NULL || j->offered == NULL || planner_job_rules(j, c) != 0 ||
 	    planner_job_prev(j, pl) != 0) {
 		planner_job_free(j);
 		return -1;
@@ -515,10 +522,12 @@ planner_job_after(uv_work_t *req, int status)
 			.target = s->target, .reserved = s->reserved,
 			.covered = s->covered, .gap = s->gap,
 			.slots = s->slots, .n_slots = s->n_slots,
+			.offered_s = &j->offered[i * j->in.n_gps],
 		};
 	}
 	j->w.days = j->sdays;
 	j->w.n_days = j->in.n_days;
+	j->w.n_gps = j->in.n_gps;
 	err = pl->d->store != NULL ?
 	    store_plan_save(pl->d->store, &j->w, planner_job_saved) :
 	    STORE_ECLOSED;

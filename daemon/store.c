@@ -180,6 +180,17 @@ static const char *const store_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'tc_event is append-only'); END;"
 	"CREATE TRIGGER tc_event_no_delete BEFORE DELETE ON tc_event"
 	"  BEGIN SELECT RAISE(ABORT, 'tc_event is append-only'); END;",
+	/*
+	 * 6: the SNP time each GP offered each planned day (marked SNP, not
+	 * busy, inside the window), stored with the plan: the indicators of
+	 * a past month must not depend on today's agendas.
+	 */
+	"CREATE TABLE plan_offer ("
+	"  day INTEGER NOT NULL,"
+	"  gp TEXT NOT NULL,"
+	"  offered_s INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, gp)"
+	") WITHOUT ROWID;",
 };
 #define STORE_SCHEMA \
 	((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -212,6 +223,9 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_PLAN_DEL_SLOTS] = "DELETE FROM plan_slot WHERE day = ?1",
 	[ST_PLAN_ADD_SLOT] = "INSERT INTO plan_slot(gp, start, end, day)"
 	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_PLAN_DEL_OFFER] = "DELETE FROM plan_offer WHERE day = ?1",
+	[ST_PLAN_ADD_OFFER] = "INSERT INTO plan_offer(day, gp, offered_s)"
+	    " VALUES (?1, ?2, ?3)",
 	[ST_BK_ADD] = "INSERT INTO booking(id, slot, gp, sector, start, end,"
 	    " status, modality, idem_who, idem_key, patient_name,"
 	    " patient_phone, patient_birth_year, patient_commune, reason,"

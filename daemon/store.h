@@ -67,6 +67,8 @@ enum store_stmt {
 	ST_PLAN_ADD_HOUR,
 	ST_PLAN_DEL_SLOTS,
 	ST_PLAN_ADD_SLOT,
+	ST_PLAN_DEL_OFFER,
+	ST_PLAN_ADD_OFFER,
 	ST_BK_ADD,		/* store_booking.c */
 	ST_BK_CANCEL,
 	ST_BK_CONFLICT,

@@ -53,6 +53,22 @@ store_plan_day_fn(struct store_tx *tx, const struct store_plan_write *w,
 		if ((err = store_exec(st)) != STORE_OK)
 			return err;
 	}
+	if (d->offered_s == NULL)
+		return STORE_OK;
+	st = tx->stmts[ST_PLAN_DEL_OFFER];
+	sqlite3_bind_int64(st, 1, d->day);
+	if ((err = store_exec(st)) != STORE_OK)
+		return err;
+	st = tx->stmts[ST_PLAN_ADD_OFFER];
+	for (size_t g = 0; g < w->n_gps; g++) {
+		if (d->offered_s[g] <= 0)
+			continue;
+		sqlite3_bind_int64(st, 1, d->day);
+		sqlite3_bind_text(st, 2, w->gp_ids[g], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, d->offered_s[g]);
+		if ((err = store_exec(st)) != STORE_OK)
+			return err;
+	}
 	return STORE_OK;
 }
 

@@ -18,11 +18,13 @@ struct store_plan_day {
 	const int16_t		*reserved, *covered, *gap;
 	const struct plan_res	*slots;		/* gp: index into gp_ids */
 	size_t			 n_slots;
+	const int32_t		*offered_s;	/* per GP; NULL: none kept */
 };
 
 /* Days replacing what the store held for them, in one transaction. */
 struct store_plan_write {
 	char *const			*gp_ids;
+	size_t				 n_gps;
 	char *const			*sector_ids;
 	size_t				 n_sectors;
 	const struct store_plan_day	*days;

@@ -384,6 +384,31 @@ ivs_has(const struct ivs *s, int64_t t)
  * count twice.
  */
 int64_t
+ivs_total_in(const struct ivs *s, int64_t from, int64_t to)
+{
+	size_t lo = 0, hi = s->n;
+	int64_t sum = 0;
+
+	/* The first interval ending after from: O(log n), then the overlap. */
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+
+		if (s->v[m].end <= from)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	for (; lo < s->n && s->v[lo].start < to; lo++) {
+		int64_t a = s->v[lo].start > from ? s->v[lo].start : from;
+		int64_t b = s->v[lo].end < to ? s->v[lo].end : to;
+
+		if (b > a)
+			sum += b - a;
+	}
+	return sum;
+}
+
+int64_t
 ivs_total(const struct ivs *s)
 {
 	uint64_t sum = 0, len;

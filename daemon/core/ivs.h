@@ -59,6 +59,8 @@ int	ivs_copy(const struct ivs *a, struct ivs *out);
 bool	ivs_covers(const struct ivs *s, int64_t start, int64_t end);
 /* Whether the instant t is in s: O(log n). */
 bool	ivs_has(const struct ivs *s, int64_t t);
+/* Length in seconds of s ∩ [from, to), without building it. */
+int64_t	ivs_total_in(const struct ivs *s, int64_t from, int64_t to);
 /* Total length in seconds. */
 int64_t	ivs_total(const struct ivs *s);
 /* Same intervals. */

@@ -74,7 +74,7 @@ out=$(ctl "$SECR_TOKEN" --json status)
 check "status --json counts GPs and sectors" \
     grep -q '"gps":[[:space:]]*2' <<<"$out"
 check "status --json reports the store schema" \
-    grep -q '"schema":[[:space:]]*5' <<<"$out"
+    grep -q '"schema":[[:space:]]*6' <<<"$out"
 
 out=$(ctl "$NURSE_TOKEN" gps)
 check "snpctl gps lists both GPs" \

@@ -804,6 +804,10 @@ test_prop_oracle(void **state)
 
 		if (ivs_total(&a) != popcount(ma))
 			prop_fail(&p, "total is not the popcount:", &a);
+		if (ivs_total_in(&a, p.off + from, p.off + to) !=
+		    popcount(ma & mask_of(from, to)))
+			prop_fail(&p, "total_in is not the clip's popcount:",
+			    &a);
 		if (ivs_equal(&a, &b) != (ma == mb))
 			prop_fail(&p, "equal disagrees:", &b);
 		for (int t = p.lo; t <= p.hi; t++)

@@ -159,8 +159,8 @@ test_store_open_migrates(void **state)
 	sqlite3_stmt *st;
 
 	open_store(f, 0);
-	assert_int_equal(store_schema_version(f->s), 5);
-	assert_int_equal(count_rows(f, "PRAGMA user_version"), 5);
+	assert_int_equal(store_schema_version(f->s), 6);
+	assert_int_equal(count_rows(f, "PRAGMA user_version"), 6);
 	close_store(f);
 
 	/* The journal mode is persistent: read it back from outside. */
@@ -174,7 +174,7 @@ test_store_open_migrates(void **state)
 
 	/* Reopening applies nothing twice. */
 	open_store(f, 0);
-	assert_int_equal(store_schema_version(f->s), 5);
+	assert_int_equal(store_schema_version(f->s), 6);
 }
 
 /* A database from a newer snpd is refused, not downgraded. */
@@ -435,8 +435,9 @@ test_store_plan_roundtrip(void **state)
 		.reserved = zero, .covered = zero, .gap = zero,
 		.slots = slots, .n_slots = 3,
 	};
-	struct store_plan_write w = { .gp_ids = gps, .sector_ids = secs,
-	    .n_sectors = 2, .days = &day, .n_days = 1 };
+	int32_t offered[2] = { 3600, 0 };
+	struct store_plan_write w = { .gp_ids = gps, .n_gps = 2,
+	    .sector_ids = secs, .n_sectors = 2, .days = &day, .n_days = 1 };
 	struct store_plan_loader l = { .day = seen_day, .hour = seen_hour,
 	    .slot = seen_slot };
 	struct plan_seen seen = { 0 };
@@ -448,6 +449,7 @@ test_store_plan_roundtrip(void **state)
 	plan_outcome = &o[0];
 	assert_int_equal(store_plan_save(f->s, &w, on_plan_done), STORE_OK);
 	run_plan_save(f, &o[0]);
+	day.offered_s = offered;
 	/* The same day again, one slot fewer: it replaces, never adds. */
 	day.n_slots = 2;
 	day.slots = &slots[1];
@@ -465,6 +467,10 @@ test_store_plan_roundtrip(void **state)
 	assert_int_equal(seen.slots, 2);
 	assert_string_equal(seen.first_gp, "gp-b");
 	assert_int_equal(seen.first_start, 1000);
+	/* What each GP offered: kept when given, a GP at 0 not written. */
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM plan_offer"), 1);
+	assert_int_equal(count_rows(f, "SELECT offered_s FROM plan_offer"
+	    " WHERE day = 100 AND gp = 'gp-a'"), 3600);
 	/* Days before from_day are not read. */
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(store_plan_load(f->s, 101, &l), STORE_OK);
