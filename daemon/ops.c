@@ -59,6 +59,8 @@ static const struct ops_def ops_table[] = {
 	    AUTH_R(GP), ops_tc_show },
 	{ "tc.list",	AUTH_R(ADMIN) | AUTH_R(COORDINATOR) | AUTH_R(NURSE) |
 	    AUTH_R(GP), ops_tc_list },
+	{ "report.indicators", AUTH_R(ADMIN) | AUTH_R(COORDINATOR),
+	    ops_report_indicators },
 };
 
 static const struct ops_def *

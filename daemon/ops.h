@@ -40,6 +40,7 @@ void	ops_tc_request(struct daemon *d, struct srv_req *r);
 void	ops_tc_act(struct daemon *d, struct srv_req *r);
 void	ops_tc_show(struct daemon *d, struct srv_req *r);
 void	ops_tc_list(struct daemon *d, struct srv_req *r);
+void	ops_report_indicators(struct daemon *d, struct srv_req *r);
 
 struct plan_res;
 /*
@@ -53,12 +54,12 @@ int	ops_slot_find(struct daemon *d, struct srv_req *r, const char *id,
 void	ops_add_time(const struct daemon *d, cJSON *obj, const char *key,
 	    int64_t utc);
 /*
- * The from/to date arguments as local midnights [from, to), at most 62
- * days; absent ones keep the values given. Replies and returns -1 on a
- * bad argument.
+ * The from/to date arguments as local midnights [from, to), at most
+ * max_days; absent ones keep the values given. Replies and returns -1 on
+ * a bad argument.
  */
 int	ops_day_range(struct daemon *d, struct srv_req *r, bool required,
-	    int64_t *from, int64_t *to);
+	    int max_days, int64_t *from, int64_t *to);
 /* The sector of a commune (INSEE code), or -1. */
 ssize_t	ops_commune_sector(const struct cfg *c, const char *commune);
 /* A time argument as an instant: a date means its local midnight. */

@@ -12,7 +12,7 @@
 
 int
 ops_day_range(struct daemon *d, struct srv_req *r, bool required,
-    int64_t *from, int64_t *to)
+    int max_days, int64_t *from, int64_t *to)
 {
 	const struct tz *z = d->cfg->territory.tz;
 	char why[PROTO_WHY_MAX];
@@ -39,9 +39,9 @@ ops_day_range(struct daemon *d, struct srv_req *r, bool required,
 		*to = tz_day_start(z, t) < t ? tz_day_start(z, t + 90000) :
 		    tz_day_start(z, t);
 	}
-	if (*to <= *from || *to - *from > OPS_PLAN_MAX_DAYS * 86400 + 7200) {
+	if (*to <= *from || *to - *from > (int64_t)max_days * 86400 + 7200) {
 		srv_reply_err(r, PROTO_EARGS, "args.to: must be after "
-		    "args.from, at most %d days later", OPS_PLAN_MAX_DAYS);
+		    "args.from, at most %d days later", max_days);
 		return -1;
 	}
 	return 0;
@@ -217,7 +217,7 @@ ops_plan_get(struct daemon *d, struct srv_req *r)
 	int64_t from = 0, to = 0;
 	cJSON *res, *days, *slots = NULL;
 
-	if (ops_day_range(d, r, true, &from, &to) != 0)
+	if (ops_day_range(d, r, true, OPS_PLAN_MAX_DAYS, &from, &to) != 0)
 		return;
 	if (jarg_str_opt(r->req.args, "args", "sector", CFG_ID_MAX, &sec_id,
 	    NULL, why, sizeof(why)) != 0 || jarg_bool_opt(r->req.args, "args",
@@ -286,7 +286,7 @@ ops_plan_rebuild(struct daemon *d, struct srv_req *r)
 	from = today;
 	to = tz_from_local(z, l.year, l.month,
 	    l.day + d->cfg->territory.horizon_days, 0, 0, 0);
-	if (ops_day_range(d, r, false, &from, &to) != 0)
+	if (ops_day_range(d, r, false, OPS_PLAN_MAX_DAYS, &from, &to) != 0)
 		return;
 	if (jarg_bool_opt(r->req.args, "args", "release", &release, NULL, why,
 	    sizeof(why)) != 0) {

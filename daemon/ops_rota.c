@@ -118,7 +118,7 @@ ops_rota_range(struct daemon *d, struct srv_req *r, int64_t *from,
 	tz_to_local(z, *from, &l);
 	*to = tz_from_local(z, l.year, l.month, l.day +
 	    d->cfg->oncall.horizon_days, 0, 0, 0);
-	return ops_day_range(d, r, false, from, to);
+	return ops_day_range(d, r, false, 62, from, to);
 }
 
 void

@@ -315,7 +315,7 @@ ops_tc_list(struct daemon *d, struct srv_req *r)
 		srv_reply_err(r, PROTO_EARGS, "%s", why);
 		return;
 	}
-	if (ops_day_range(d, r, false, &from, &to) != 0)
+	if (ops_day_range(d, r, false, 62, &from, &to) != 0)
 		return;
 	l.arr = cJSON_CreateArray();
 	if ((err = store_tc_each(d->store, from, to, false, ops_tc_list_row,
