@@ -8,6 +8,7 @@
 
 #include "daemon/store.h"
 #include "daemon/core/ind.h"
+#include "daemon/core/tz.h"
 
 #define OPS_REPORT_MAX_DAYS	366
 #define OPS_REPORT_MAX_GAPS	500	/* listed; the count is whole */
@@ -122,7 +123,8 @@ ops_row(struct ops_rows *w, int q, sqlite3_stmt *st)
 		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
 		    s != NULL && strcmp(s, "cancelled") == 0 ?
 		    IND_BK_CANCELLED : s != NULL && strcmp(s, "conflict") ==
-		    0 ? IND_BK_CONFLICT : IND_BK_BOOKED };
+		    0 ? IND_BK_CONFLICT : IND_BK_BOOKED,
+		    sqlite3_column_int64(st, 4) };
 		return 0;
 	}
 	case 3:
@@ -131,7 +133,7 @@ ops_row(struct ops_rows *w, int q, sqlite3_stmt *st)
 			return -1;
 		w->offers[w->n_offers++] = (struct ind_offer){
 		    ops_gp_of(w->c, sqlite3_column_text(st, 0)),
-		    sqlite3_column_int64(st, 1) };
+		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2) };
 		return 0;
 	default: {
 		const char *s = (const char *)sqlite3_column_text(st, 1);
@@ -164,9 +166,9 @@ ops_rows_read(struct store *s, int64_t from, int64_t to, struct ops_rows *w)
 		" WHERE day >= ?1 AND day < ?2 ORDER BY day, sector, hour",
 		"SELECT gp, start, end FROM plan_slot"
 		" WHERE day >= ?1 AND day < ?2",
-		"SELECT gp, start, end, status FROM booking"
+		"SELECT gp, start, end, status, created_at FROM booking"
 		" WHERE start >= ?1 AND start < ?2",
-		"SELECT gp, offered_s FROM plan_offer"
+		"SELECT gp, offered_s, day FROM plan_offer"
 		" WHERE day >= ?1 AND day < ?2",
 		"SELECT sector, state, created_at, acked_at, escalations,"
 		" accepted_by FROM tc_request"
@@ -194,8 +196,9 @@ ops_rows_read(struct store *s, int64_t from, int64_t to, struct ops_rows *w)
 static void
 ops_add_hours(cJSON *o, const char *key, int64_t s)
 {
-	/* Hours to the minute: figures people add up in a spreadsheet. */
-	cJSON_AddNumberToObject(o, key, (double)(s / 60) / 60.0);
+	/* Hours to the hundredth: figures people add up in a spreadsheet. */
+	cJSON_AddNumberToObject(o, key, (double)((s * 100 + 1800) / 3600) /
+	    100.0);
 }
 
 static void
@@ -292,6 +295,184 @@ ops_report_json(struct daemon *d, const struct ops_rows *w,
 	return res;
 }
 
+/* ISO weeks of the period: index 0 is the week holding its first day. */
+struct ops_weeks {
+	const struct tz	*z;
+	int64_t		 monday0;	/* days since the epoch */
+	size_t		 n;
+};
+
+static int64_t
+ops_local_days(const struct tz *z, int64_t t)
+{
+	struct tz_local l;
+
+	tz_to_local(z, t, &l);
+	return ind_days(l.year, l.month, l.day);
+}
+
+static void
+ops_weeks_init(struct ops_weeks *wk, const struct tz *z, int64_t from,
+    int64_t to)
+{
+	int64_t first = ops_local_days(z, from);
+	int64_t last = ops_local_days(z, to - 1);
+	/* 1970-01-01 was a Thursday: (days + 3) % 7 is 0 on Mondays. */
+	int64_t back = ((first + 3) % 7 + 7) % 7;
+
+	wk->z = z;
+	wk->monday0 = first - back;
+	wk->n = (size_t)((last - wk->monday0) / 7 + 1);
+}
+
+static size_t
+ops_week_of(const struct ops_weeks *wk, int64_t t)
+{
+	int64_t k = (ops_local_days(wk->z, t) - wk->monday0) / 7;
+
+	return k < 0 ? 0 : (size_t)k < wk->n ? (size_t)k : wk->n - 1;
+}
+
+/* "2026-W49": the ISO week of the week's Thursday. */
+static void
+ops_week_label(const struct ops_weeks *wk, size_t k, char buf[16])
+{
+	time_t t = (time_t)((wk->monday0 + 7 * (int64_t)k + 3) * 86400);
+	struct tm tm;
+	int y, w;
+
+	gmtime_r(&t, &tm);
+	ind_iso_week(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &y, &w);
+	snprintf(buf, 16, "%04d-W%02d", y, w);
+}
+
+/* Per sector, week and hour: sector-hours with a target, and met. */
+static int
+ops_heatmap(struct daemon *d, const struct ops_rows *w,
+    const struct ops_weeks *wk, int sector, cJSON *res)
+{
+	const struct cfg *c = d->cfg;
+	size_t n = c->n_sectors * wk->n * 24;
+	int *hours = calloc(n + 1, sizeof(*hours));
+	int *met = calloc(n + 1, sizeof(*met));
+	cJSON *arr;
+	char label[16];
+
+	if (hours == NULL || met == NULL) {
+		free(hours);
+		free(met);
+		return -1;
+	}
+	for (size_t i = 0; i < w->n_hours; i++) {
+		const struct ind_hour *h = &w->hours[i];
+		size_t b;
+
+		if (h->sector < 0 || h->target <= 0 || w->hour_h[i] < 0 ||
+		    w->hour_h[i] > 23)
+			continue;
+		b = ((size_t)h->sector * wk->n + ops_week_of(wk,
+		    w->hour_day[i])) * 24 + (size_t)w->hour_h[i];
+		hours[b]++;
+		met[b] += h->covered >= h->target;
+	}
+	arr = cJSON_AddArrayToObject(res, "heatmap");
+	for (size_t s = 0; s < c->n_sectors; s++) {
+		if (sector >= 0 && (int)s != sector)
+			continue;
+		for (size_t k = 0; k < wk->n; k++) {
+			ops_week_label(wk, k, label);
+			for (int hr = 0; hr < 24; hr++) {
+				size_t b = (s * wk->n + k) * 24 + (size_t)hr;
+				cJSON *e;
+
+				if (hours[b] == 0)
+					continue;
+				e = cJSON_CreateObject();
+				cJSON_AddStringToObject(e, "sector",
+				    c->sectors[s].id);
+				cJSON_AddStringToObject(e, "week", label);
+				cJSON_AddNumberToObject(e, "hour", hr);
+				cJSON_AddNumberToObject(e, "hours", hours[b]);
+				cJSON_AddNumberToObject(e, "met", met[b]);
+				cJSON_AddItemToArray(arr, e);
+			}
+		}
+	}
+	free(hours);
+	free(met);
+	return 0;
+}
+
+/* One GP's week, for the CPTS contract's evidence. */
+struct ops_gp_week {
+	int64_t	offered_s, reserved_s;
+	int	booked, seen_48h, tc_accepted;
+};
+
+static int
+ops_gp_weeks(struct daemon *d, const struct ops_rows *w,
+    const struct ops_weeks *wk, int sector, double threshold_h,
+    cJSON *res)
+{
+	const struct cfg *c = d->cfg;
+	int64_t now = clk_now_utc(&d->clk);
+	struct ops_gp_week *v = calloc(c->n_gps * wk->n + 1, sizeof(*v));
+	cJSON *arr;
+	char label[16];
+
+	if (v == NULL)
+		return -1;
+	for (size_t i = 0; i < w->n_offers; i++)
+		if (w->offers[i].gp >= 0)
+			v[(size_t)w->offers[i].gp * wk->n + ops_week_of(wk,
+			    w->offers[i].day)].offered_s +=
+			    w->offers[i].offered_s;
+	for (size_t i = 0; i < w->n_slots; i++)
+		if (w->slots[i].gp >= 0)
+			v[(size_t)w->slots[i].gp * wk->n + ops_week_of(wk,
+			    w->slots[i].start)].reserved_s +=
+			    w->slots[i].end - w->slots[i].start;
+	for (size_t i = 0; i < w->n_bookings; i++) {
+		const struct ind_booking *b = &w->bookings[i];
+		struct ops_gp_week *e;
+
+		if (b->gp < 0 || b->status == IND_BK_CANCELLED)
+			continue;
+		e = &v[(size_t)b->gp * wk->n + ops_week_of(wk, b->start)];
+		e->booked++;
+		e->seen_48h += b->start <= now &&
+		    b->start - b->created_at <= 48 * 3600;
+	}
+	for (size_t i = 0; i < w->n_tcs; i++)
+		if (w->tcs[i].accepted_by >= 0 && w->tcs[i].acked_at > 0)
+			v[(size_t)w->tcs[i].accepted_by * wk->n + ops_week_of(
+			    wk, w->tcs[i].created_at)].tc_accepted++;
+	arr = cJSON_AddArrayToObject(res, "gp_weeks");
+	for (size_t g = 0; g < c->n_gps; g++) {
+		if (sector >= 0 && (int)c->gps[g].sector != sector)
+			continue;
+		for (size_t k = 0; k < wk->n; k++) {
+			const struct ops_gp_week *p = &v[g * wk->n + k];
+			cJSON *e = cJSON_CreateObject();
+
+			ops_week_label(wk, k, label);
+			cJSON_AddStringToObject(e, "gp", c->gps[g].id);
+			cJSON_AddStringToObject(e, "week", label);
+			ops_add_hours(e, "offered_h", p->offered_s);
+			ops_add_hours(e, "reserved_h", p->reserved_s);
+			cJSON_AddBoolToObject(e, "below_threshold",
+			    (double)p->offered_s < threshold_h * 3600);
+			cJSON_AddNumberToObject(e, "booked", p->booked);
+			cJSON_AddNumberToObject(e, "seen_48h", p->seen_48h);
+			cJSON_AddNumberToObject(e, "tc_accepted",
+			    p->tc_accepted);
+			cJSON_AddItemToArray(arr, e);
+		}
+	}
+	free(v);
+	return 0;
+}
+
 void
 ops_report_indicators(struct daemon *d, struct srv_req *r)
 {
@@ -301,13 +482,20 @@ ops_report_indicators(struct daemon *d, struct srv_req *r)
 	char why[PROTO_WHY_MAX], day[RFC3339_MAX];
 	int64_t from = 0, to = 0;
 	int *gp_sector = NULL;
+	bool per_gp = false;
+	double threshold_h = 2;
+	struct ops_weeks wk;
 	struct ind_out o;
 	struct ind_in in;
 	cJSON *res;
 	int err;
 
 	if (jarg_str_opt(r->req.args, "args", "sector", CFG_ID_MAX, &sector,
-	    NULL, why, sizeof(why)) != 0) {
+	    NULL, why, sizeof(why)) != 0 ||
+	    jarg_bool_opt(r->req.args, "args", "per_gp", &per_gp, NULL, why,
+	    sizeof(why)) != 0 ||
+	    jarg_num_opt(r->req.args, "args", "threshold_h", 0, 168,
+	    &threshold_h, NULL, why, sizeof(why)) != 0) {
 		srv_reply_err(r, PROTO_EARGS, "%s", why);
 		return;
 	}
@@ -345,6 +533,17 @@ ops_report_indicators(struct daemon *d, struct srv_req *r)
 		return;
 	}
 	res = ops_report_json(d, &w, &in, &o);
+	cJSON_AddNumberToObject(res, "threshold_h", threshold_h);
+	ops_weeks_init(&wk, c->territory.tz, from, to);
+	if (ops_heatmap(d, &w, &wk, in.sector, res) != 0 || (per_gp &&
+	    ops_gp_weeks(d, &w, &wk, in.sector, threshold_h, res) != 0)) {
+		cJSON_Delete(res);
+		ind_out_fini(&o);
+		free(gp_sector);
+		ops_rows_fini(&w);
+		srv_reply_err(r, PROTO_EINTERNAL, "out of memory");
+		return;
+	}
 	daemon_time(d, from, day);
 	day[10] = '\0';
 	cJSON_AddStringToObject(res, "from", day);

@@ -6,6 +6,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+int64_t
+ind_days(int year, int month, int day)
+{
+	/* Howard Hinnant's days_from_civil. */
+	int64_t y = month <= 2 ? year - 1 : year;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 +
+	    day - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+/* 1 = Monday .. 7 = Sunday; 1970-01-01 was a Thursday. */
+static int
+ind_weekday(int64_t days)
+{
+	int64_t w = (days + 3) % 7;
+
+	return (int)(w < 0 ? w + 7 : w) + 1;
+}
+
+static int
+ind_weeks_in(int year)
+{
+	int jan1 = ind_weekday(ind_days(year, 1, 1));
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+
+	return jan1 == 4 || (leap && jan1 == 3) ? 53 : 52;
+}
+
+void
+ind_iso_week(int year, int month, int day, int *iso_year, int *week)
+{
+	int64_t d = ind_days(year, month, day);
+	int ordinal = (int)(d - ind_days(year, 1, 1)) + 1;
+	int w = (ordinal - ind_weekday(d) + 10) / 7;
+
+	*iso_year = year;
+	if (w < 1) {
+		*iso_year = year - 1;
+		w = ind_weeks_in(year - 1);
+	} else if (w > ind_weeks_in(year)) {
+		*iso_year = year + 1;
+		w = 1;
+	}
+	*week = w;
+}
+
 static int
 ind_dbl_cmp(const void *a, const void *b)
 {

@@ -27,11 +27,13 @@ struct ind_booking {
 	int			gp;
 	int64_t			start, end;
 	enum ind_bk_status	status;
+	int64_t			created_at;	/* for "seen within 48 h" */
 };
 
 struct ind_offer {
 	int	gp;
 	int64_t	offered_s;
+	int64_t	day;		/* 00:00 local, UTC */
 };
 
 enum ind_tc_state {
@@ -98,6 +100,15 @@ struct ind_out {
 /* Compute out (zeroed first); 0, or -1 when out of memory. */
 int	ind_compute(const struct ind_in *in, struct ind_out *out);
 void	ind_out_fini(struct ind_out *out);
+
+/*
+ * The ISO 8601 week of a calendar date: *iso_year (which may be the
+ * year before or after) and *week (1..53). Weeks start on Monday; week 1
+ * holds the year's first Thursday.
+ */
+void	ind_iso_week(int year, int month, int day, int *iso_year, int *week);
+/* Days since 1970-01-01 of a calendar date (proleptic Gregorian). */
+int64_t	ind_days(int year, int month, int day);
 
 /*
  * The q-quantile (0 < q <= 1) of v by the nearest rank: the smallest

@@ -28,6 +28,34 @@ test_quantile(void **state)
 	assert_true(ind_quantile(NULL, 0, 0.5) == -1);
 }
 
+/* ISO weeks, including the ones that belong to the year next door. */
+static void
+test_iso_week(void **state)
+{
+	static const struct { int y, m, d, wy, w; } cases[] = {
+		{ 2026, 11, 30, 2026, 49 },	/* a Monday */
+		{ 2026, 12, 6, 2026, 49 },	/* its Sunday */
+		{ 2027, 1, 1, 2026, 53 },	/* 2026 has 53 weeks */
+		{ 2027, 1, 4, 2027, 1 },
+		{ 2021, 1, 3, 2020, 53 },
+		{ 2024, 12, 30, 2025, 1 },
+		{ 2020, 12, 31, 2020, 53 },	/* leap, Jan 1 a Wednesday */
+		{ 2023, 1, 1, 2022, 52 },
+	};
+	int wy, w;
+
+	(void)state;
+	assert_int_equal(ind_days(1970, 1, 1), 0);
+	assert_int_equal(ind_days(2000, 3, 1), 11017);
+	for (size_t i = 0; i < NCASES(cases); i++) {
+		ind_iso_week(cases[i].y, cases[i].m, cases[i].d, &wy, &w);
+		if (wy != cases[i].wy || w != cases[i].w)
+			fail_msg("%04d-%02d-%02d: %d-W%02d, want %d-W%02d",
+			    cases[i].y, cases[i].m, cases[i].d, wy, w,
+			    cases[i].wy, cases[i].w);
+	}
+}
+
 /*
  * Three GPs: gp 0 and 1 in sector 0, gp 2 in sector 1, and rows of a GP
  * since removed from the config (-1). "Now" is day 20: slots A, B, D, E
@@ -52,12 +80,13 @@ static const struct ind_slot slots[] = {
 	{ 2, D, D + 900 }, { -1, E, E + 900 },
 };
 static const struct ind_booking bookings[] = {
-	{ 0, A, A + 900, IND_BK_BOOKED },
-	{ 1, C, C + 1200, IND_BK_CONFLICT },
-	{ 2, D, D + 900, IND_BK_CANCELLED },
+	{ 0, A, A + 900, IND_BK_BOOKED, A - DAY },
+	{ 1, C, C + 1200, IND_BK_CONFLICT, C - 3 * DAY },
+	{ 2, D, D + 900, IND_BK_CANCELLED, D - DAY },
 };
 static const struct ind_offer offers[] = {
-	{ 0, 7200 }, { 1, 3600 }, { 2, 1800 }, { -1, 900 },
+	{ 0, 7200, 10 * DAY }, { 1, 3600, 10 * DAY }, { 2, 1800, 11 * DAY },
+	{ -1, 900, 11 * DAY },
 };
 static const struct ind_tc tcs[] = {
 	{ 0, IND_TC_DONE, 0, 60, 0, 0 },
@@ -172,6 +201,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quantile),
+		cmocka_unit_test(test_iso_week),
 		cmocka_unit_test(test_territory),
 		cmocka_unit_test(test_sector),
 		cmocka_unit_test(test_empty),
