@@ -9,6 +9,7 @@ pkgs=(
 	libuv1-dev libsqlite3-dev libical-dev libnanomsg-dev libcjson-dev
 	libcmocka-dev libcurl4-openssl-dev libglpk-dev
 	nanomsg-utils sqlite3 tzdata procps curl
+	scdoc man-db groff-base
 )
 
 missing=()
