@@ -159,6 +159,8 @@ struct cfg {
 		int64_t		 max_message_bytes;	/* 1 MiB */
 		int		 linger_ms;	/* 200: see daemon.c */
 		int		 max_in_flight;	/* 1024: E_UNAVAILABLE past */
+		const char	*socket_group;	/* clients' group, or NULL */
+		gid_t		 socket_gid;	/* its id; -1: none */
 	} server;
 
 	const char	*store_path;	/* absolute; /var/lib/snpd/snpd.db */

@@ -4,6 +4,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <grp.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -247,7 +248,7 @@ static void
 cfg_server_parse(struct cfg_ctx *x, const cJSON *root)
 {
 	static const char *const keys[] = { "rep", "pub", "max_message_bytes",
-	    "linger_ms", "max_in_flight", NULL };
+	    "linger_ms", "max_in_flight", "socket_group", NULL };
 	const cJSON *o = cfg_object(x, root, "", "server", keys);
 	const char *rep, *pub;
 
@@ -266,6 +267,17 @@ cfg_server_parse(struct cfg_ctx *x, const cJSON *root)
 	    &x->c->server.linger_ms);
 	cfg_int(x, o, "server", "max_in_flight", 1, 65536,
 	    &x->c->server.max_in_flight);
+	x->c->server.socket_gid = (gid_t)-1;
+	if (cfg_str(x, o, "server", "socket_group", CFG_ID_MAX,
+	    &x->c->server.socket_group) == 1) {
+		const struct group *g = getgrnam(x->c->server.socket_group);
+
+		if (g == NULL)
+			cfg_err(x, "server.socket_group: no group \"%s\"",
+			    x->c->server.socket_group);
+		else
+			x->c->server.socket_gid = g->gr_gid;
+	}
 }
 
 static void

@@ -277,6 +277,7 @@ daemon_start(struct daemon *d)
 		.pub_url = c->server.pub,
 		.max_message_bytes = (size_t)c->server.max_message_bytes,
 		.max_in_flight = (unsigned)c->server.max_in_flight,
+		.socket_gid = c->server.socket_gid,
 		.on_request = ops_dispatch,
 		.on_drained = daemon_on_drained,
 		.arg = d,

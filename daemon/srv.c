@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <nanomsg/nn.h>
 #include <nanomsg/pubsub.h>
@@ -64,7 +66,7 @@ srv_read_stop(struct srv *s)
 /* Open, configure and bind one socket; -1 with why on failure. */
 static int
 srv_socket(int domain, int proto, const char *url, const char *key,
-    int rcvmax, char *why, size_t whylen)
+    int rcvmax, gid_t gid, char *why, size_t whylen)
 {
 	int fd = nn_socket(domain, proto);
 
@@ -83,6 +85,19 @@ srv_socket(int domain, int proto, const char *url, const char *key,
 	if (nn_bind(fd, url) < 0) {
 		snprintf(why, whylen, "%s: %s: %s", key, url,
 		    nn_strerror(nn_errno()));
+		nn_close(fd);
+		return -1;
+	}
+	/*
+	 * Connecting to a Unix socket needs write permission: snpd's umask
+	 * (027) would leave its group out. The group may read and write;
+	 * socket_gid hands the sockets to the clients' own group.
+	 */
+	if (strncmp(url, "ipc://", 6) == 0 && ((gid != (gid_t)-1 &&
+	    chown(url + 6, (uid_t)-1, gid) != 0) ||
+	    chmod(url + 6, 0660) != 0)) {
+		snprintf(why, whylen, "%s: %s: %s", key, url + 6,
+		    strerror(errno));
 		nn_close(fd);
 		return -1;
 	}
@@ -121,11 +136,11 @@ srv_open(uv_loop_t *loop, const struct srv_opts *opts, struct srv **out,
 	 * and may be answered in any order, so a slow one holds up nobody.
 	 */
 	s->rep = srv_socket(AF_SP_RAW, NN_REP, opts->rep_url, "server.rep",
-	    rcvmax, why, whylen);
+	    rcvmax, opts->socket_gid, why, whylen);
 	if (s->rep < 0)
 		goto fail;
 	s->pub = srv_socket(AF_SP, NN_PUB, opts->pub_url, "server.pub", 0,
-	    why, whylen);
+	    opts->socket_gid, why, whylen);
 	if (s->pub < 0)
 		goto fail;
 	/* This fd is only "readable when a message can be received". */

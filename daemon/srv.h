@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -56,6 +57,9 @@ struct srv_opts {
 	 */
 	size_t		 hard_max_bytes;
 	unsigned	 max_in_flight;		/* E_UNAVAILABLE past it */
+	/* ipc:// sockets are made mode 0660, and this group's: -1 keeps
+	 * snpd's own. */
+	gid_t		 socket_gid;
 	srv_request_fn	 on_request;
 	srv_drained_fn	 on_drained;
 	void		*arg;

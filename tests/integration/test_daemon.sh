@@ -53,10 +53,32 @@ wait_for 10 ctl "$ADMIN_TOKEN" ping
 out=$(ctl "$ADMIN_TOKEN" ping)
 check "clock.fixed pins snpd's clock (summer time offset)" \
     grep -q 'now 2027-03-28T14:00:0[0-9]+02:00' <<<"$out"
+# Connecting to a Unix socket needs write permission: the group has it.
+check "the ipc sockets are mode 660 ($(stat -c %a "$T_DIR/snpd.sock"))" \
+    test "$(stat -c %a "$T_DIR/snpd.sock") $(stat -c %a "$T_DIR/events.sock")" = "660 660"
 kill -TERM "$fixed_pid"
 wait "$fixed_pid"
 check "... and that snpd stops with status 0" test $? -eq 0
 rm -f "$T_DIR/snpd.db"*
+
+# server.socket_group hands the sockets to the clients' group.
+grp=$(id -gn)
+sed "s|\"server\": {|\"server\": {\"socket_group\": \"$grp\", |" \
+    "$T_DIR/snpd.json" >"$T_DIR/group.json"
+chmod 600 "$T_DIR/group.json"
+"$SNPD" -c "$T_DIR/group.json" 2>"$T_DIR/group.log" &
+group_pid=$!
+wait_for 10 ctl "$ADMIN_TOKEN" ping
+check "server.socket_group: the sockets belong to $grp" \
+    test "$(stat -c %G "$T_DIR/snpd.sock")" = "$grp"
+kill -TERM "$group_pid"
+wait "$group_pid"
+rm -f "$T_DIR/snpd.db"*
+sed "s|\"server\": {|\"server\": {\"socket_group\": \"no-such-group-x\", |" \
+    "$T_DIR/snpd.json" >"$T_DIR/group.json"
+out=$("$SNPD" --check -c "$T_DIR/group.json" 2>&1)
+check "an unknown server.socket_group is refused ($out)" \
+    grep -q 'server.socket_group: no group "no-such-group-x"' <<<"$out"
 
 # --- start, and the happy path -----------------------------------------
 if start_snpd; then ok "snpd starts and answers ping"; else
