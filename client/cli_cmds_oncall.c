@@ -74,7 +74,7 @@ const struct cli_cmd cli_cmds_oncall[] = {
 "  Primary   gp-roux\n"
 "  Backup    gp-berard\n"
 "  Weight    1\n"
-"  Override  yes: kept until changed by hand or rebuilt\n",
+"  Override  yes: set by hand, kept by a rebuild\n",
 	},
 	{
 		.name = "oncall",

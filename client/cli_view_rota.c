@@ -60,7 +60,7 @@ cli_view_rota_shift(const cJSON *s, struct cli_out *out)
 		    w->valuedouble != 1 ? " (weekend or holiday)" : "");
 	cli_view_rota_kv(&t, "Weight", weight);
 	cli_view_rota_kv(&t, "Override", is_override < 0 ? NULL :
-	    is_override ? "yes: kept until changed by hand or rebuilt" :
+	    is_override ? "yes: set by hand, kept by a rebuild" :
 	    "no");
 	cli_table_print(&t, out);
 	cli_table_fini(&t);
