@@ -657,6 +657,11 @@ tc_act(struct tc *t, const char *id, enum tc_action action, const char *who,
 		tc_close_as(s, "done", "done", who, NULL);
 		break;
 	case TC_CANCEL:
+		/* The GP who took it is on the way: tell them it is off. */
+		if (accepted)
+			cJSON_AddStringToObject(tc_notice_new(s, "tc.cancelled",
+			    q->r.accepted_by), "text", "Téléconsultation "
+			    "annulée par l'infirmier·e.");
 		tc_close_as(s, "cancelled", "cancelled", NULL, who);
 		break;
 	}

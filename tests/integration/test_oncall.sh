@@ -587,6 +587,13 @@ check "... and gp-c is reminded" wait_for 5 grep -qF \
 out=$(req tc.done "{\"request\":\"$R11\",\"outcome\":\"vu\"}" \
     "$(tok gp-c)")
 check "gp-c closes it" test "$(val state "$out")" = done
+R12=$(tc_new)
+req tc.ack "{\"request\":\"$R12\"}" "$(tok gp-d)" >/dev/null
+out=$(req tc.cancel "{\"request\":\"$R12\"}" "$NURSE_TOKEN")
+check "a request accepted by gp-d, then cancelled by the nurse" \
+    test "$(val state "$out")" = cancelled
+check "... gp-d is told it is off" wait_for 5 grep -qF \
+    "\"event\":\"tc.cancelled\",\"request\":\"$R12\",\"to\":{\"gp\":\"gp-d\"" "$NLOG"
 
 # --- 10. no patient data in events, nor in the log ------------------------
 check "the watch saw the requests: $(grep -c '^tc\.' "$EVENTS") tc events" \
