@@ -10,6 +10,7 @@ pkgs=(
 	libcmocka-dev libcurl4-openssl-dev libglpk-dev
 	nanomsg-utils sqlite3 tzdata procps curl
 	scdoc man-db groff-base
+	chromium fonts-dejavu-core	# test_report.sh renders the HTML report
 )
 
 missing=()
