@@ -11,6 +11,7 @@
 #include "client/cli_cmd_plan.h"
 #include "client/cli_cmds_book.h"
 #include "client/cli_cmds_oncall.h"
+#include "client/cli_cmds_report.h"
 #include "client/cli_net.h"
 #include "client/cli_opt.h"
 #include "client/cli_view.h"
@@ -417,7 +418,8 @@ static const struct cli_cmd cli_cmds_admin[] = {
 
 /* The tables, in the order snpctl --help lists their commands. */
 static const struct cli_cmd *const cli_cmd_tables[] = {
-	cli_cmds, cli_cmds_book, cli_cmds_oncall, cli_cmds_admin,
+	cli_cmds, cli_cmds_book, cli_cmds_oncall, cli_cmds_report,
+	cli_cmds_admin,
 };
 
 #define CLI_CMD_TABLES	(sizeof(cli_cmd_tables) / sizeof(cli_cmd_tables[0]))

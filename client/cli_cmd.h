@@ -31,8 +31,9 @@ struct cli_req {
  * One command. Adding one is an entry in a table, plus an args function
  * when it takes words and a view: cli_cmd.c has the table of the service
  * commands, cli_cmds_book.c that of slots and bookings, cli_cmds_oncall.c
- * that of the on-call rota, teleconsultation requests and events. A
- * table ends with an entry whose name is NULL.
+ * that of the on-call rota, teleconsultation requests and events,
+ * cli_cmds_report.c that of the reports. A table ends with an entry
+ * whose name is NULL.
  */
 struct cli_cmd {
 	const char	*name;

@@ -38,6 +38,17 @@ cli_view_int(const cJSON *o, const char *key, long long *v)
 	return true;
 }
 
+bool
+cli_view_num(const cJSON *o, const char *key, double *v)
+{
+	const cJSON *it = jarg_get(o, key);
+
+	if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+		return false;
+	*v = it->valuedouble;
+	return true;
+}
+
 int
 cli_view_bool(const cJSON *o, const char *key)
 {

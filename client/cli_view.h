@@ -27,6 +27,8 @@ struct cli_view_res {
 const char	*cli_view_str(const cJSON *o, const char *key);
 /* An integral number, exact in a double, into *v. */
 bool		 cli_view_int(const cJSON *o, const char *key, long long *v);
+/* A finite number, integral or not (hours, ratios), into *v. */
+bool		 cli_view_num(const cJSON *o, const char *key, double *v);
 /* 1 true, 0 false, -1 absent. */
 int		 cli_view_bool(const cJSON *o, const char *key);
 const char	*cli_view_plural(long long n, const char *one,

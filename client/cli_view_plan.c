@@ -10,8 +10,7 @@
 
 #define CLI_VIEW_PLAN_HOURS	24
 
-/* "lun. 30/11" from "2026-11-30"; the date itself when unreadable. */
-static void
+void
 cli_view_plan_label(const char *date, char *buf, size_t len)
 {
 	static const char *const wday[7] = {

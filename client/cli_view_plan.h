@@ -12,3 +12,9 @@
  */
 int	cli_view_plan(const struct cli_view_res *res, struct cli_out *out,
 	    char *why, size_t whylen);
+
+/*
+ * "lun. 30/11" from "2026-11-30" into buf; the date itself, or "?" for
+ * NULL, when it is no date.
+ */
+void	cli_view_plan_label(const char *date, char *buf, size_t len);

@@ -20,8 +20,10 @@ static const char snpctl_intro[] =
 "programmés): each GP marks such time in their calendar, snpd turns it\n"
 "into slots, and the CPTS secretariat books patients into them. Nurses\n"
 "also ask snpd for a teleconsultation with the GP on call, from a rota\n"
-"of on-call shifts. snpctl sends one request to snpd, prints the answer\n"
-"and exits; 'snpctl watch' prints snpd's events as they happen.\n"
+"of on-call shifts. The coordinator reads the indicators the CPTS\n"
+"reports on with 'snpctl report'. snpctl sends one request to snpd,\n"
+"prints the answer and exits; 'snpctl watch' prints snpd's events as\n"
+"they happen.\n"
 "\n"
 "Usage: snpctl [GLOBAL OPTIONS] COMMAND [ARGS]\n"
 "\n"
@@ -71,7 +73,8 @@ static const char snpctl_rest[] =
 "  snpctl --endpoint tcp://10.8.0.1:7450 --token-file ~/cpts.token \\\n"
 "      gps --sector pontgibaud\n"
 "  snpctl oncall\n"
-"  snpctl watch --count 1 --timeout 10 tc.accepted\n";
+"  snpctl watch --count 1 --timeout 10 tc.accepted\n"
+"  snpctl report --per-gp --quarter 2027Q1 --csv > q1.csv\n";
 
 /* Prints to stdout with one write; returns the exit status. */
 static int
