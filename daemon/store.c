@@ -738,17 +738,25 @@ struct store_audit_job {
 	void			*arg;
 };
 
+int
+store_tx_audit(struct store_tx *tx, int64_t at, const char *who,
+    const char *what, const char *ref)
+{
+	sqlite3_stmt *st = tx->stmts[ST_AUDIT_ADD];
+
+	sqlite3_bind_int64(st, 1, at);
+	sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, ref, -1, SQLITE_STATIC);
+	return store_exec(st);
+}
+
 static int
 store_audit_fn(struct store_tx *tx, void *arg)
 {
 	struct store_audit_job *j = arg;
-	sqlite3_stmt *st = tx->stmts[ST_AUDIT_ADD];
 
-	sqlite3_bind_int64(st, 1, j->a.at_utc);
-	sqlite3_bind_text(st, 2, j->a.who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, j->a.what, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, j->a.ref, -1, SQLITE_STATIC);
-	return store_exec(st);
+	return store_tx_audit(tx, j->a.at_utc, j->a.who, j->a.what, j->a.ref);
 }
 
 static void

@@ -109,6 +109,10 @@ int		 store_write(struct store *s, store_write_fn fn,
  */
 int		 store_exec(sqlite3_stmt *st);
 
+/* The audit row of a write, in its transaction (writer thread). */
+int		 store_tx_audit(struct store_tx *tx, int64_t at,
+		    const char *who, const char *what, const char *ref);
+
 /* An audit row: who did what to which object. Never patient data. */
 struct store_audit {
 	int64_t	at_utc;

@@ -26,20 +26,6 @@ store_bk_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* The audit row of a booking change, in the change's transaction. */
-static int
-store_bk_audit(struct store_tx *tx, int64_t at, const char *who,
-    const char *what, const char *id)
-{
-	sqlite3_stmt *st = tx->stmts[ST_AUDIT_ADD];
-
-	sqlite3_bind_int64(st, 1, at);
-	sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, what, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
-	return store_exec(st);
-}
-
 /* An UPDATE that must change exactly one row, else a constraint error. */
 static int
 store_bk_update_one(struct store_tx *tx, sqlite3_stmt *st)
@@ -78,7 +64,7 @@ store_bk_create_fn(struct store_tx *tx, void *arg)
 	sqlite3_bind_int64(st, 15, b->created_at);
 	if ((err = store_exec(st)) != STORE_OK)
 		return err;
-	return store_bk_audit(tx, b->created_at, b->who, "booking.create",
+	return store_tx_audit(tx, b->created_at, b->who, "booking.create",
 	    b->id);
 }
 
@@ -95,7 +81,7 @@ store_bk_cancel_fn(struct store_tx *tx, void *arg)
 	store_bk_text(st, 4, b->cancel_reason);
 	if ((err = store_bk_update_one(tx, st)) != STORE_OK)
 		return err;
-	return store_bk_audit(tx, b->cancelled_at, b->cancelled_by,
+	return store_tx_audit(tx, b->cancelled_at, b->cancelled_by,
 	    "booking.cancel", b->id);
 }
 
@@ -111,7 +97,7 @@ store_bk_conflict_fn(struct store_tx *tx, void *arg)
 	sqlite3_bind_text(st, 3, b->conflict, -1, SQLITE_STATIC);
 	if ((err = store_bk_update_one(tx, st)) != STORE_OK)
 		return err;
-	return store_bk_audit(tx, b->conflict_at, b->who,
+	return store_tx_audit(tx, b->conflict_at, b->who,
 	    "booking.conflict", b->id);
 }
 
@@ -174,7 +160,7 @@ store_bk_purge_fn(struct store_tx *tx, void *arg)
 		sqlite3_bind_text(st, 1, v[i], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, p->now);
 		if ((err = store_exec(st)) == STORE_OK)
-			err = store_bk_audit(tx, p->now, "snpd",
+			err = store_tx_audit(tx, p->now, "snpd",
 			    "booking.purge", v[i]);
 	}
 	free(v);
@@ -189,7 +175,7 @@ store_bk_purge_fn(struct store_tx *tx, void *arg)
 		    sqlite3_changes(tx->db) > 0) {
 			snprintf(count, sizeof(count), "%d",
 			    sqlite3_changes(tx->db));
-			err = store_bk_audit(tx, p->now, "snpd", "tc.purge",
+			err = store_tx_audit(tx, p->now, "snpd", "tc.purge",
 			    count);
 		}
 	}

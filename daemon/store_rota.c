@@ -71,12 +71,7 @@ store_rota_save_fn(struct store_tx *tx, void *arg)
 	t = (time_t)j->rows[0].start;
 	if (gmtime_r(&t, &tm) != NULL)
 		strftime(ref, sizeof(ref), "%Y%m%dT%H%M%SZ", &tm);
-	st = tx->stmts[ST_AUDIT_ADD];
-	sqlite3_bind_int64(st, 1, j->at);
-	sqlite3_bind_text(st, 2, j->who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, j->what, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, ref, -1, SQLITE_STATIC);
-	return store_exec(st);
+	return store_tx_audit(tx, j->at, j->who, j->what, ref);
 }
 
 static void

@@ -83,12 +83,8 @@ store_tc_save_fn(struct store_tx *tx, void *arg)
 		if ((err = store_exec(st)) != STORE_OK)
 			return err;
 	}
-	st = tx->stmts[ST_AUDIT_ADD];
-	sqlite3_bind_int64(st, 1, j->n > 0 ? j->ev[0].at : r->created_at);
-	sqlite3_bind_text(st, 2, j->who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, j->what, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->id, -1, SQLITE_STATIC);
-	return store_exec(st);
+	return store_tx_audit(tx, j->n > 0 ? j->ev[0].at : r->created_at,
+	    j->who, j->what, r->id);
 }
 
 static void
