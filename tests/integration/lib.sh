@@ -152,3 +152,32 @@ finish() {
 	rm -rf "$T_DIR"
 	[ "$T_FAILED" -eq 0 ]
 }
+
+# Feeds in $T_DIR/feeds (the tests' configs name feeds/<uid>.ics).
+# A calendar offering SNP time every day from 14:00 to $2; on each date
+# after (YYYYMMDD), a consultation makes 15:00-16:00 busy.
+# calendar UID END [DATE...]
+calendar() {
+	local uid=$1 end=$2 busy
+	shift 2
+	printf '%s\r\n' "BEGIN:VCALENDAR" "VERSION:2.0" \
+	    "PRODID:-//snpd//tests//EN" "BEGIN:VEVENT" "UID:snp-$uid@test" \
+	    "DTSTAMP:20261101T000000Z" \
+	    "DTSTART;TZID=Europe/Paris:20261102T140000" \
+	    "DTEND;TZID=Europe/Paris:20261102T$end" "RRULE:FREQ=DAILY" \
+	    "CATEGORIES:SNP" "SUMMARY:Créneaux SNP" "END:VEVENT"
+	for busy in "$@"; do
+		printf '%s\r\n' "BEGIN:VEVENT" "UID:busy-$uid-$busy@test" \
+		    "DTSTAMP:20261101T000000Z" \
+		    "DTSTART;TZID=Europe/Paris:${busy}T150000" \
+		    "DTEND;TZID=Europe/Paris:${busy}T160000" \
+		    "SUMMARY:Consultation" "END:VEVENT"
+	done
+	printf '%s\r\n' "END:VCALENDAR"
+}
+# Replace a GP's feed file the way editors save: write, then rename.
+# feed_save UID END [DATE...]
+feed_save() {
+	calendar "$@" >"$T_DIR/feeds/.new.ics"
+	mv "$T_DIR/feeds/.new.ics" "$T_DIR/feeds/$1.ics"
+}

@@ -55,33 +55,8 @@ store_unlock() {
 }
 
 mkdir -p "$T_DIR/feeds"
-# A calendar offering SNP time 14:00-20:00 every day; on each date given
-# (YYYYMMDD), a consultation makes 15:00-16:00 busy. calendar UID [DATE...]
-calendar() {
-	local uid=$1 busy
-	shift
-	printf '%s\r\n' "BEGIN:VCALENDAR" "VERSION:2.0" \
-	    "PRODID:-//snpd//tests//EN" "BEGIN:VEVENT" "UID:snp-$uid@test" \
-	    "DTSTAMP:20261101T000000Z" \
-	    "DTSTART;TZID=Europe/Paris:20261102T140000" \
-	    "DTEND;TZID=Europe/Paris:20261102T200000" "RRULE:FREQ=DAILY" \
-	    "CATEGORIES:SNP" "SUMMARY:Créneaux SNP" "END:VEVENT"
-	for busy in "$@"; do
-		printf '%s\r\n' "BEGIN:VEVENT" "UID:busy-$uid-$busy@test" \
-		    "DTSTAMP:20261101T000000Z" \
-		    "DTSTART;TZID=Europe/Paris:${busy}T150000" \
-		    "DTEND;TZID=Europe/Paris:${busy}T160000" \
-		    "SUMMARY:Consultation" "END:VEVENT"
-	done
-	printf '%s\r\n' "END:VCALENDAR"
-}
-# Replace a feed file the way editors save: write, then rename.
-feed_save() {
-	calendar "$@" >"$T_DIR/feeds/.new.ics"
-	mv "$T_DIR/feeds/.new.ics" "$T_DIR/feeds/$1.ics"
-}
 GPS='dupont martin berard leroy l1 l2 l3 l4 l5 l6 l7 l8'
-for g in $GPS; do calendar "$g" >"$T_DIR/feeds/$g.ics"; done
+for g in $GPS; do calendar "$g" 200000 >"$T_DIR/feeds/$g.ics"; done
 
 # No sector has a target: every free 30-minute slot of the window is
 # reserved, 12 a GP and day. nord and sud for the hand-made bookings,
@@ -530,7 +505,7 @@ IC3=$(val booking "$(create "$SECR_TOKEN" k-c3 "$C3")")
 check "four bookings of gp-leroy ($IC $ICB $IC2 $IC3)" \
     test -n "$IC" -a -n "$ICB" -a -n "$IC2" -a -n "$IC3"
 n=$(n_events)
-feed_save leroy 20261201
+feed_save leroy 200000 20261201
 out=$(req feed.refresh '{"gp":"gp-leroy"}' "$ADMIN_TOKEN")
 check "feed.refresh ($out)" grep -q '"ok":true' <<<"$out"
 check "booking.conflict arrives for $IC" wait_for 10 events_since "$n" \
@@ -575,7 +550,7 @@ expect "... nor bookable" E_SLOT_UNAVAILABLE "$out"
 [ -n "$(val booking "$out")" ] &&
     req booking.cancel "{\"booking\":\"$(val booking "$out")\"}" >/dev/null
 n=$(n_events)
-feed_save leroy
+feed_save leroy 200000
 req feed.refresh '{"gp":"gp-leroy"}' "$ADMIN_TOKEN" >/dev/null
 check "the feed made free again is read" wait_for 10 events_since "$n" \
     'feed.updated {"gp":"gp-leroy"'
