@@ -143,7 +143,7 @@ static const struct cli_cmd cli_cmds[] = {
 "  Feeds          10 ok, 1 failing, 1 never fetched\n"
 "  Slots today    18 reserved, 7 booked\n"
 "  On-call        0 requests pending\n"
-"  Store          schema 1, 212.4 KiB\n"
+"  Store          schema 6, 212.4 KiB\n"
 "  Requests       1 in flight, 4127 served\n",
 	},
 	{

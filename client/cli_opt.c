@@ -152,7 +152,8 @@ cli_opt_global(struct cli_ctx *ctx, int argc, char **argv, int *i,
 static int
 cli_opt_endpoint(const char *ep, char *why, size_t whylen)
 {
-	static const char *const schemes[] = { "ipc://", "tcp://", "ws://" };
+	/* What snpd binds (server.rep): it refuses ws://. */
+	static const char *const schemes[] = { "ipc://", "tcp://" };
 
 	if (strlen(ep) >= NN_SOCKADDR_MAX) {
 		snprintf(why, whylen, "endpoint longer than %d bytes",
@@ -173,8 +174,8 @@ cli_opt_endpoint(const char *ep, char *why, size_t whylen)
 		if (strncmp(ep, schemes[k], n) == 0 && ep[n] != '\0')
 			return 0;
 	}
-	snprintf(why, whylen, "endpoint \"%s\": expected ipc:///PATH, "
-	    "tcp://HOST:PORT or ws://HOST:PORT", ep);
+	snprintf(why, whylen, "endpoint \"%s\": expected ipc:///PATH or "
+	    "tcp://HOST:PORT", ep);
 	return -1;
 }
 

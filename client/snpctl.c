@@ -32,8 +32,8 @@ static const char snpctl_intro[] =
 static const char snpctl_rest[] =
 "\n"
 "Global options (before or after the command):\n"
-"  --endpoint URL      where snpd listens: ipc:///PATH, tcp://HOST:PORT or\n"
-"                      ws://HOST:PORT (default " CLI_OPT_ENDPOINT ")\n"
+"  --endpoint URL      where snpd listens: ipc:///PATH or tcp://HOST:PORT\n"
+"                      (default " CLI_OPT_ENDPOINT ")\n"
 "  --pub URL           where snpd publishes its events, for watch (default\n"
 "                      " CLI_OPT_PUB ")\n"
 "  --token-file FILE   read your access token from the first line of FILE\n"
