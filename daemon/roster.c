@@ -44,7 +44,7 @@ struct roster {
 struct roster_commit {
 	struct roster		*ro;
 	struct store_rota_row	*rows;
-	bool			*announce;
+	const char		**announce;	/* reason, or NULL */
 	size_t			 n;
 	char			**joins;
 	size_t			 n_joins;
@@ -146,6 +146,17 @@ roster_put(struct roster *ro, const struct store_rota_row *r)
 	snprintf(s->primary, sizeof(s->primary), "%s", r->primary);
 	snprintf(s->backup, sizeof(s->backup), "%s", r->backup);
 	return 0;
+}
+
+static void
+roster_del(struct roster *ro, int64_t start)
+{
+	size_t k = roster_lower(ro, start);
+
+	if (k == ro->n || ro->v[k].start != start)
+		return;
+	memmove(ro->v + k, ro->v + k + 1, (ro->n - k - 1) * sizeof(*ro->v));
+	ro->n--;
 }
 
 static int
@@ -303,10 +314,12 @@ roster_committed(void *arg, int err)
 		const struct store_rota_row *r = &c->rows[i];
 		bool had = roster_find(ro, r->start, &old);
 
-		if (roster_put(ro, r) != 0)
+		if (r->removed)
+			roster_del(ro, r->start);
+		else if (roster_put(ro, r) != 0)
 			log_err("rota", "out of memory: a shift not kept");
-		if (c->announce[i])
-			roster_announce(ro, r, c->reason);
+		if (c->announce[i] != NULL)
+			roster_announce(ro, r, c->announce[i]);
 		/* Both agendas show the change: the old holder's and the new. */
 		if (had) {
 			roster_touch(ro, old.primary);
@@ -441,8 +454,10 @@ roster_plan(struct roster *ro, int64_t from, int64_t to,
 	    win_to - win_from) != 0)
 		goto out;
 
-	if ((c->rows = calloc(n + 1, sizeof(*c->rows))) == NULL ||
-	    (c->announce = calloc(n + 1, sizeof(*c->announce))) == NULL)
+	/* Room for the new shifts and for the published ones to drop. */
+	if ((c->rows = calloc(n + ro->n + 1, sizeof(*c->rows))) == NULL ||
+	    (c->announce = calloc(n + ro->n + 1, sizeof(*c->announce))) ==
+	    NULL)
 		goto out;
 	for (size_t i = first; i < n; i++) {
 		struct store_rota_row *r = &c->rows[c->n];
@@ -465,8 +480,33 @@ roster_plan(struct roster *ro, int64_t from, int64_t to,
 		    strcmp(p.backup, r->backup) == 0)
 			continue;
 		r->changed_at = now;
-		c->announce[c->n] = had;
+		c->announce[c->n] = !had ? NULL : p.primary[0] == '\0' ||
+		    p.backup[0] == '\0' ? "gap filled" : c->reason;
 		c->n++;
+	}
+	/*
+	 * A published shift to come that the config no longer makes (its
+	 * shifts were redefined): dropped, and its holders told.
+	 */
+	for (size_t i = roster_lower(ro, now + 1); i < ro->n &&
+	    ro->v[i].start < win_to; i++) {
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t m = lo + (hi - lo) / 2;
+
+			if (sh[m].start < ro->v[i].start)
+				lo = m + 1;
+			else
+				hi = m;
+		}
+		if (lo < n && sh[lo].start == ro->v[i].start)
+			continue;
+		c->rows[c->n] = (struct store_rota_row){
+		    .start = ro->v[i].start, .end = ro->v[i].end,
+		    .weight = ro->v[i].weight, .removed = true,
+		    .changed_at = now };
+		c->announce[c->n++] = "shift removed";
 	}
 	/* Teleconsulting GPs are in the roster from their first rota. */
 	for (size_t g = 0; g < cf->n_gps; g++) {
@@ -601,7 +641,7 @@ roster_assign(struct roster *ro, int64_t start, const char *primary,
 	r->override = true;
 	r->changed_at = clk_now_utc(&ro->d->clk);
 	snprintf(r->changed_by, sizeof(r->changed_by), "%s", who);
-	c->announce[0] = true;
+	c->announce[0] = c->reason;
 	c->n = 1;
 	snprintf(c->reason, sizeof(c->reason), "assigned by %s", who);
 	c->done = done;

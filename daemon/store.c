@@ -249,6 +249,7 @@ static const char *const store_sql[ST_COUNT] = {
 	    " ON CONFLICT(start) DO UPDATE SET end = ?2, weight = ?3,"
 	    " primary_gp = ?4, backup_gp = ?5, override = ?6,"
 	    " changed_at = ?7, changed_by = ?8",
+	[ST_ROTA_DEL] = "DELETE FROM rota_shift WHERE start = ?1",
 	[ST_ROTA_JOIN] = "INSERT OR IGNORE INTO rota_member(gp, joined_at)"
 	    " VALUES (?1, ?2)",
 	[ST_TC_PUT] = "INSERT INTO tc_request(id, state, stage, urgency,"

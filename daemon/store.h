@@ -75,6 +75,7 @@ enum store_stmt {
 	ST_BK_PURGE_IDS,
 	ST_BK_PURGE,
 	ST_ROTA_PUT,		/* store_rota.c */
+	ST_ROTA_DEL,
 	ST_ROTA_JOIN,
 	ST_TC_PUT,		/* store_tc.c */
 	ST_TC_EVENT,

@@ -50,6 +50,13 @@ store_rota_save_fn(struct store_tx *tx, void *arg)
 	for (size_t i = 0; i < j->n && err == STORE_OK; i++) {
 		const struct store_rota_row *r = &j->rows[i];
 
+		if (r->removed) {
+			sqlite3_stmt *del = tx->stmts[ST_ROTA_DEL];
+
+			sqlite3_bind_int64(del, 1, r->start);
+			err = store_exec(del);
+			continue;
+		}
 		sqlite3_bind_int64(st, 1, r->start);
 		sqlite3_bind_int64(st, 2, r->end);
 		sqlite3_bind_double(st, 3, r->weight);

@@ -16,6 +16,7 @@ struct store_rota_row {
 	char	primary[STORE_ROTA_GP_MAX];
 	char	backup[STORE_ROTA_GP_MAX];
 	bool	override;		/* set by rota.assign */
+	bool	removed;		/* to store_rota_save: delete it */
 	int64_t	changed_at;
 	char	changed_by[STORE_ROTA_GP_MAX];
 };

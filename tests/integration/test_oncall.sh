@@ -595,6 +595,25 @@ check "a request accepted by gp-d, then cancelled by the nurse" \
 check "... gp-d is told it is off" wait_for 5 grep -qF \
     "\"event\":\"tc.cancelled\",\"request\":\"$R12\",\"to\":{\"gp\":\"gp-d\"" "$NLOG"
 
+# A reload that redefines the shifts: the published ones to come that
+# the config no longer makes are dropped and announced; the running one
+# stays; the new ones are published.
+n=$(n_events)
+sed -i 's/"oncall": {/"oncall": {"shifts": [{"start": "18:00", "end": "20:00"}], /' \
+    "$T_DIR/snpd.json"
+kill -HUP "$SNPD_PID"
+check "tomorrow's 14:00 shift is dropped: rota.changed, shift removed" \
+    wait_for 10 events_since "$n" \
+    "rota.changed {\"shift\":\"$TOMORROW\",\"start\":\"2026-12-01T14:00:00+01:00\",\"end\":\"2026-12-01T17:00:00+01:00\",\"primary\":null,\"backup\":null,\"reason\":\"shift removed\"}"
+new_shifts() {
+	rota_rows | awk '{print $1}' | xargs
+}
+shifts_are() { [ "$(new_shifts)" = "$1" ]; }
+WANT="$SHIFT 20261130T170000Z 20261201T170000Z 20261202T170000Z"
+wait_for 10 shifts_are "$WANT"
+check "rota.get: the running shift, then 18:00-20:00 ones ($(new_shifts))" \
+    shifts_are "$WANT"
+
 # --- 10. no patient data in events, nor in the log ------------------------
 check "the watch saw the requests: $(grep -c '^tc\.' "$EVENTS") tc events" \
     test "$(grep -c '^tc\.request/' "$EVENTS")" -ge 10
