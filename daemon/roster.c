@@ -449,6 +449,17 @@ roster_plan(struct roster *ro, int64_t from, int64_t to,
 		sh[i].backup = roster_gp_index(cf, p.backup);
 		sh[i].keep = p.override || sh[i].start < from ||
 		    sh[i].start >= to;
+		/*
+		 * A kept primary who can no longer hold it: the backup, who
+		 * already expects the shift, moves up; a new backup is found.
+		 */
+		if (sh[i].keep && sh[i].primary >= 0 && sh[i].backup >= 0 &&
+		    !rota_eligible(&gps[sh[i].primary], sh[i].start,
+		    sh[i].end) && rota_eligible(&gps[sh[i].backup],
+		    sh[i].start, sh[i].end)) {
+			sh[i].primary = sh[i].backup;
+			sh[i].backup = -1;
+		}
 	}
 	if (first < n && rota_assign(gps, cf->n_gps, sh + first, n - first,
 	    win_to - win_from) != 0)

@@ -614,6 +614,25 @@ wait_for 10 shifts_are "$WANT"
 check "rota.get: the running shift, then 18:00-20:00 ones ($(new_shifts))" \
     shifts_are "$WANT"
 
+# The primary of tomorrow's shift goes away (a CONGES in its agenda):
+# its backup moves up, another GP becomes backup, rota.changed says why.
+T18=20261201T170000Z
+p18=$(awk -v s=$T18 '$1 == s { print $2 }' <<<"$(rota_rows)")
+b18=$(awk -v s=$T18 '$1 == s { print $3 }' <<<"$(rota_rows)")
+n=$(n_events)
+calendar "${p18#gp-}" ASTREINTE away >"$T_DIR/feeds/.new.ics"
+mv "$T_DIR/feeds/.new.ics" "$T_DIR/feeds/${p18#gp-}.ics"
+check "$p18 away: tomorrow's shift changes, reason ineligible" \
+    wait_for 10 events_since "$n" "rota.changed {\"shift\":\"$T18\""
+row=$(rota_rows | awk -v s=$T18 '$1 == s')
+check "... its backup $b18 moves up, another GP is backup ($row)" \
+    test "$(awk '{print $2}' <<<"$row")" = "$b18" -a \
+    "$(awk '{print $3}' <<<"$row")" != "$p18" -a \
+    "$(awk '{print $3}' <<<"$row")" != "$b18"
+check "... announced as ineligible" grep -q \
+    "rota.changed {\"shift\":\"$T18\",[^}]*\"primary\":\"$b18\",[^}]*\"reason\":\"ineligible\"}" \
+    <<<"$(events_since "$n" "rota.changed")"
+
 # --- 10. no patient data in events, nor in the log ------------------------
 check "the watch saw the requests: $(grep -c '^tc\.' "$EVENTS") tc events" \
     test "$(grep -c '^tc\.request/' "$EVENTS")" -ge 10
