@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client/cli.h"
@@ -15,13 +16,24 @@ cli_view_report_csv_field(struct cli_out *out, const char *s, bool is_last)
 {
 	const char *end = is_last ? "\n" : ",";
 
+	const char *guard = "";
+	char *num_end;
+
 	if (s == NULL)
 		s = "";
+	/*
+	 * A spreadsheet runs a cell that starts with = + - @ as a formula:
+	 * text from the config (a GP's name) gets a leading quote, numbers
+	 * stay numbers.
+	 */
+	if (s[0] != '\0' && strchr("=+-@", s[0]) != NULL &&
+	    (strtod(s, &num_end), *num_end != '\0'))
+		guard = "'";
 	if (strpbrk(s, ",\"\r\n") == NULL) {
-		cli_out_printf(out, "%s%s", s, end);
+		cli_out_printf(out, "%s%s%s", guard, s, end);
 		return;
 	}
-	cli_out_printf(out, "\"");
+	cli_out_printf(out, "\"%s", guard);
 	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1)
 		cli_out_printf(out, "%.*s\"\"", (int)(q - s), s);
 	cli_out_printf(out, "%s\"%s", s, end);

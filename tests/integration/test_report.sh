@@ -59,7 +59,7 @@ cat >"$T_DIR/snpd.json" <<JSON
      "teleconsult": true, "feed": "feeds/dupont.ics"},
     {"id": "gp-berard", "name": "Dr Hélène \"Lena\" <Bérard> & O'Neil, fils",
      "sector": "sud", "feed": "feeds/berard.ics"},
-    {"id": "gp-est", "name": "Dr Est", "sector": "est",
+    {"id": "gp-est", "name": "=Dr Est", "sector": "est",
      "feed": "feeds/est.ics"}
   ],
   "server": {"rep": "$REP", "pub": "$PUB", "linger_ms": 100},
@@ -165,6 +165,9 @@ check "csv: LF line ends, no CR" test "$(tr -cd '\r' <"$T_DIR/gps.csv" | wc -c)"
 check "csv: a name with a comma and quotes is quoted, quotes doubled" \
     grep -qF ',"Dr Hélène ""Lena"" <Bérard> & O'"'"'Neil, fils",sud,' \
     "$T_DIR/gps.csv"
+# A name starting with = would run as a formula in a spreadsheet.
+check "csv: a name starting with = is written '=…" \
+    grep -q "^gp-est,'=Dr Est,est," "$T_DIR/gps.csv"
 check "csv: TOTAL sums the rows (1 booked, 1 teleconsultation)" \
     grep -qE '^TOTAL,,,[0-9.]+,[0-9.]+,[0-9]+,1,0,1$' "$T_DIR/gps.csv"
 # meson runs on python3: its csv module is the reference reader.
@@ -189,7 +192,7 @@ check "csv --per-gp: the header" test "$(head -1 "$T_DIR/weeks.csv")" = \
 check "csv --per-gp: python reads a header and 3 GPs x 2 weeks" \
     csv_ok "$T_DIR/weeks.csv" 7 10
 check "csv --per-gp: gp-est below 16 h in week 49" \
-    grep -qE '^gp-est,Dr Est,est,2026-W49,[0-9.]+,[0-9.]+,true,' \
+    grep -qE "^gp-est,'=Dr Est,est,2026-W49,[0-9.]+,[0-9.]+,true," \
     "$T_DIR/weeks.csv"
 check "csv --per-gp: gp-dupont above it, its booking and teleconsultation" \
     grep -qE '^gp-dupont,Dr Claire Dupont,nord,2026-W49,[0-9.]+,[0-9.]+,false,1,0,1$' \
